@@ -1,0 +1,231 @@
+"""The ``newsdesk`` command line (a thin layer over ``pipeline``, ``export`` and ``web``).
+
+Every command exits non-zero with a one-line message on stderr when it cannot do what
+was asked, and never prints a traceback for a user error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+try:  # typer >= 0.2x vendors its own click
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover - older typer on plain click
+    from click import exceptions as click_exc  # type: ignore[no-redef]
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="newsdesk: turn a pile of news articles into a searchable record of stories.",
+)
+
+DEFAULT_DB = "newsdesk.db"
+
+
+class UserError(Exception):
+    """A problem with what the user asked for: reported in one line, exit 1."""
+
+
+class Format(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class What(StrEnum):
+    articles = "articles"
+    quotes = "quotes"
+    timexes = "timexes"
+    entities = "entities"
+    stories = "stories"
+    events = "events"
+
+
+def _parse_when(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise UserError(f"--crawled-at {value!r}: not an ISO 8601 date or datetime") from exc
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _check_paths(paths: list[str]) -> None:
+    for p in paths:
+        if "://" not in p and not Path(p).exists():
+            raise UserError(f"{p}: no such file or folder")
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders to read.")],
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON record per line.")] = False,
+    crawled_at: Annotated[
+        str | None, typer.Option(help="When the inputs were fetched (ISO 8601).")
+    ] = None,
+) -> None:
+    """Clean each input without a database and print one article record per article."""
+    from newsdesk.pipeline import extract as run_extract
+    from newsdesk.model import Skip
+
+    _check_paths(paths)
+    when = _parse_when(crawled_at)
+    out = sys.stdout
+    for rec in run_extract(paths, crawled_at=when):
+        if isinstance(rec, Skip):
+            _warn(f"skipped {rec.source}: {rec.reason}")
+            continue
+        if jsonl:
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        else:
+            out.write(json.dumps(rec, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders to read.")],
+    db: Annotated[str, typer.Option(help="The database file.")] = DEFAULT_DB,
+    crawled_at: Annotated[
+        str | None,
+        typer.Option(help="Time relative dates resolve against (default: file times)."),
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Fail on the first skipped input.")] = False,
+    json_summary: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON.")
+    ] = False,
+) -> None:
+    """Read, clean, de-duplicate, annotate and cluster inputs into the database."""
+    from newsdesk.pipeline import IngestFailed
+    from newsdesk.pipeline import ingest as run_ingest
+
+    _check_paths(paths)
+    when = _parse_when(crawled_at)
+    try:
+        summary = run_ingest(
+            paths, db, crawled_at=when, strict=strict,
+            on_skip=lambda s: _warn(f"skipped {s.source}: {s.reason}"),
+        )  # fmt: skip
+    except IngestFailed as exc:
+        raise UserError(f"--strict: {exc}") from exc
+    if json_summary:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+        return
+    print(
+        f"{summary.files_read} files read, {summary.documents} documents, "
+        f"{summary.articles_added} articles added ({summary.duplicates} duplicates), "
+        f"{summary.already_present} already present, {len(summary.skipped)} skipped "
+        f"-> {summary.db}"
+    )
+
+
+@app.command()
+def export(
+    what: Annotated[What, typer.Option(help="Which records to write.")] = What.articles,
+    db: Annotated[str, typer.Option(help="The database file.")] = DEFAULT_DB,
+    format: Annotated[Format, typer.Option(help="Output format.")] = Format.jsonl,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="Output file (default stdout).")
+    ] = None,
+) -> None:
+    """Write one record per row (JSON Lines on stdout by default)."""
+    from newsdesk.export import export_records
+
+    if not Path(db).exists():
+        raise UserError(f"{db}: no such database")
+    if format is Format.parquet and output is None:
+        raise UserError("--format parquet needs -o FILE")
+    export_records(db, what.value, format.value, output)
+
+
+@app.command()
+def serve(
+    db: Annotated[str, typer.Option(help="The database file.")] = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web interface and the JSON API."""
+    if not Path(db).exists():
+        raise UserError(f"{db}: no such database")
+    _serve(db, host, port)
+
+
+@app.command()
+def demo(
+    db: Annotated[str, typer.Option(help="Where to build the demo database.")] = "demo.db",
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Build the database and stop.")
+    ] = False,
+) -> None:
+    """Ingest the bundled demo corpus into a fresh database and serve it."""
+    from newsdesk.demo import CORPUS_DIR
+    from newsdesk.pipeline import ingest as run_ingest
+
+    path = Path(db)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    summary = run_ingest(
+        [str(CORPUS_DIR)], path, on_skip=lambda s: _warn(f"skipped {s.source}: {s.reason}")
+    )
+    print(
+        f"demo: {summary.articles_added} articles ({summary.duplicates} duplicates) "
+        f"from {summary.files_read} files -> {path.resolve()}"
+    )
+    if not no_serve:
+        _serve(str(path), host, port)
+
+
+def _serve(db: str, host: str, port: int) -> None:
+    import uvicorn
+
+    from newsdesk.web import create_app
+
+    print(f"serving {db} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run the app, turning every user error into one line on stderr."""
+    from newsdesk.store import StoreError
+
+    try:
+        app(args=argv, standalone_mode=False)
+    except click_exc.NoArgsIsHelpError:
+        return 0
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        _warn("newsdesk: aborted")
+        return 130
+    except click_exc.ClickException as exc:
+        ctx = getattr(exc, "ctx", None)
+        where = f" {ctx.info_name}" if ctx is not None and ctx.parent is not None else ""
+        _warn(f"newsdesk{where}: {exc.format_message()}")
+        return exc.exit_code
+    except (UserError, StoreError) as exc:
+        _warn(f"newsdesk: {exc}")
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        _warn("newsdesk: interrupted")
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

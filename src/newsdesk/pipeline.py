@@ -1,0 +1,329 @@
+"""Runs the stages: sources -> clean -> annotate -> dedup -> stories -> store.
+
+The per-document stages (clean, annotate) are pure functions of one document and
+can run anywhere (a local process pool, a Dask worker). The corpus stages (dedup,
+entity linking, stories) keep state in the database and run in one writer, in
+publication-date order within each batch. Each batch is written in one transaction,
+so an interrupted ingest loses at most the batch in flight and re-running it
+converges on what an uninterrupted run gives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from newsdesk.model import Article, CleanResult, Document, Skip
+from newsdesk.store import writer
+
+BATCH_SIZE = 64
+
+
+class IngestFailed(Exception):
+    """``--strict`` and an input was skipped."""
+
+
+@dataclass
+class IngestSummary:
+    run_id: int
+    db: str
+    files_read: int = 0
+    documents: int = 0
+    articles_added: int = 0
+    already_present: int = 0
+    duplicates: int = 0
+    stories_touched: int = 0
+    skipped: list[Skip] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["skipped"] = [{"source": s.source, "reason": s.reason} for s in self.skipped]
+        return d
+
+
+def document_hash(doc: Document) -> str:
+    """Identity of an input: its bytes plus everything given alongside that shapes it."""
+    h = hashlib.sha256()
+    h.update(doc.kind.encode())
+    h.update(b"\0clean" if doc.clean else b"\0raw")
+    h.update(json.dumps(doc.given, sort_keys=True, default=str).encode())
+    h.update(b"\0")
+    h.update(doc.raw or doc.content.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def article_from(doc: Document, cleaned: CleanResult, content_hash: str) -> Article:
+    return Article(
+        id="a" + content_hash[:15],
+        source=doc.source,
+        text=cleaned.text,
+        input_id=doc.input_id,
+        url=cleaned.url,
+        title=cleaned.title,
+        subtitle=cleaned.subtitle,
+        published=cleaned.published,
+        published_precision=cleaned.published_precision,
+        authors=list(cleaned.authors),
+        agencies=list(cleaned.agencies),
+        publisher=cleaned.publisher,
+        aggregator=cleaned.aggregator,
+        language=cleaned.language,
+        content_hash=content_hash,
+        removed=list(cleaned.removed),
+        offset_map=list(cleaned.offset_map),
+    )
+
+
+def clean_one(doc: Document) -> CleanResult | Skip:
+    """Clean one document; a document that yields no article becomes a Skip."""
+    from newsdesk.clean import CleanError, clean_document
+
+    try:
+        return clean_document(doc)
+    except CleanError as exc:
+        return Skip(doc.source, str(exc))
+    except RecursionError:
+        return Skip(doc.source, "document nested too deeply to parse")
+    except Exception as exc:  # a cleaner bug must not end the run or lose stored work
+        return Skip(doc.source, f"cleaning failed: {type(exc).__name__}: {exc}")
+
+
+def extract(paths: Iterable[str], *, crawled_at: datetime | None = None) -> Iterator[dict | Skip]:
+    """Clean inputs without a database: one article record (or Skip) per document."""
+    from newsdesk.sources import read_inputs
+
+    for item in read_inputs(paths, crawled_at=crawled_at):
+        if isinstance(item, Skip):
+            yield item
+            continue
+        cleaned = clean_one(item)
+        if isinstance(cleaned, Skip):
+            yield cleaned
+            continue
+        rec = article_from(item, cleaned, document_hash(item)).record()
+        rec.pop("duplicate_of")
+        rec.pop("story_id")
+        yield rec
+
+
+def _annotate(articles: list[Article]) -> None:
+    try:
+        from newsdesk.annotate import annotate_articles
+    except ImportError:  # TODO(lead): remove once every stage has landed
+        return
+    annotate_articles(articles)
+
+
+def _timeline(article: Article) -> list[Any]:
+    try:
+        from newsdesk.annotate.timeline import timeline_events
+    except ImportError:  # TODO(lead): remove once every stage has landed
+        return []
+    return timeline_events(article)
+
+
+class _NullStage:
+    """Stand-in for a stage still being built (TODO(lead): remove)."""
+
+    def assign(self, article: Article) -> Any:
+        return []
+
+    def link(self, article: Article) -> None:
+        return None
+
+    def finalize(self) -> None:
+        return None
+
+
+def _stage(module: str, name: str, *args: Any, **kwargs: Any) -> Any:
+    import importlib
+
+    try:
+        cls = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return _NullStage()
+    return cls(*args, **kwargs)
+
+
+def _sort_key(article: Article) -> tuple[int, str]:
+    # Known dates first in time order; undated articles keep arrival order after them.
+    return (0, article.published) if article.published else (1, "")
+
+
+class CorpusWriter:
+    """The sequential corpus stages and the database writes for one ingest run."""
+
+    def __init__(self, conn: sqlite3.Connection, run_id: int) -> None:
+        self.conn = conn
+        self.run_id = run_id
+        self.deduper = _stage("newsdesk.dedup", "Deduper", conn)
+        self.linker = _stage("newsdesk.annotate.linking", "EntityLinker", conn)
+        self.stories = _stage("newsdesk.stories", "StoryAssigner", conn, run_id=run_id)
+
+    def write_batch(self, batch: list[tuple[Article, Document]]) -> int:
+        """Write one batch in one transaction; return how many were duplicates."""
+        duplicates = 0
+        batch = sorted(batch, key=lambda pair: _sort_key(pair[0]))
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for article, doc in batch:
+                updates = self.deduper.assign(article)
+                for aid, dup in updates:
+                    if aid == article.id:
+                        article.duplicate_of = dup
+                others = [(aid, dup) for aid, dup in updates if aid != article.id]
+                if article.duplicate_of:
+                    duplicates += 1
+                self.linker.link(article)
+                article.story_id = self.stories.assign(article) or None
+                similarity = getattr(self.stories, "similarities", None)
+                writer.insert_raw(
+                    self.conn, article.content_hash, doc.source, doc.kind,
+                    doc.raw or doc.content.encode("utf-8", "surrogatepass"), self.run_id,
+                )  # fmt: skip
+                writer.insert_article(
+                    self.conn, article, raw_hash=article.content_hash, run_id=self.run_id,
+                    similarity=similarity(article.id) if similarity else None,
+                )  # fmt: skip
+                writer.insert_events(self.conn, article.id, _timeline(article))
+                if others:
+                    writer.set_duplicate_of(self.conn, others)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        return duplicates
+
+    def finish(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.stories.finalize()
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+
+def ingest(
+    paths: Iterable[str],
+    db_path: str | Path,
+    *,
+    crawled_at: datetime | None = None,
+    strict: bool = False,
+    on_skip: Callable[[Skip], None] | None = None,
+    progress: bool | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> IngestSummary:
+    """Read, clean, annotate, de-duplicate and cluster ``paths`` into the database."""
+    from newsdesk.sources import read_inputs
+    from newsdesk.store import connect
+
+    paths = [str(p) for p in paths]
+    conn = connect(db_path)
+    run_id = writer.start_run(
+        conn, {"paths": paths, "crawled_at": crawled_at.isoformat() if crawled_at else None}
+    )
+    summary = IngestSummary(run_id=run_id, db=str(db_path))
+    corpus = CorpusWriter(conn, run_id)
+    sources_seen: set[str] = set()
+    status = "failed"
+
+    def skip(s: Skip) -> None:
+        summary.skipped.append(s)
+        writer.record_skip(conn, run_id, s)
+        if on_skip:
+            on_skip(s)
+        if strict:
+            raise IngestFailed(f"{s.source}: {s.reason}")
+
+    bar = _progress(progress)
+    try:
+        with bar:
+            task = bar.add_task("ingest", total=None)
+            pending: list[tuple[Article, Document]] = []
+            seen_hashes: set[str] = set()
+            for item in read_inputs(paths, crawled_at=crawled_at):
+                sources_seen.add(_file_of(item.source))
+                if isinstance(item, Skip):
+                    skip(item)
+                    continue
+                summary.documents += 1
+                content_hash = document_hash(item)
+                if content_hash in seen_hashes or writer.known_hashes(conn, [content_hash]):
+                    summary.already_present += 1
+                    continue
+                seen_hashes.add(content_hash)
+                cleaned = clean_one(item)
+                if isinstance(cleaned, Skip):
+                    skip(cleaned)
+                    continue
+                pending.append((article_from(item, cleaned, content_hash), item))
+                if len(pending) >= batch_size:
+                    summary.duplicates += _flush(corpus, pending)
+                    summary.articles_added += len(pending)
+                    bar.advance(task, len(pending))
+                    pending = []
+            if pending:
+                summary.duplicates += _flush(corpus, pending)
+                summary.articles_added += len(pending)
+                bar.advance(task, len(pending))
+            corpus.finish()
+        status = "done"
+    finally:
+        summary.files_read = len(sources_seen)
+        writer.finish_run(
+            conn, run_id, status=status, files_read=summary.files_read,
+            articles_added=summary.articles_added, duplicates=summary.duplicates,
+            skipped=len(summary.skipped),
+        )  # fmt: skip
+        conn.close()
+    return summary
+
+
+def _flush(corpus: CorpusWriter, pending: list[tuple[Article, Document]]) -> int:
+    _annotate([a for a, _ in pending])
+    return corpus.write_batch(pending)
+
+
+def _file_of(source: str) -> str:
+    """The input file a source string names (``path:LINE`` and ``path#N`` -> path)."""
+    for sep in ("#", ":"):
+        head, _, tail = source.rpartition(sep)
+        if head and tail.isdigit():
+            return head
+    return source
+
+
+def _progress(enabled: bool | None) -> Any:
+    """A rich progress bar on a terminal, a silent stand-in otherwise."""
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled:
+        return _NoProgress()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    return Progress(
+        "[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), transient=False,
+    )  # fmt: skip
+
+
+class _NoProgress:
+    def __enter__(self) -> _NoProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def add_task(self, *args: Any, **kwargs: Any) -> int:
+        return 0
+
+    def advance(self, *args: Any, **kwargs: Any) -> None:
+        return None

@@ -1,0 +1,5 @@
+"""The embedded SQLite store: schema migrations, writing ingest results, reading records."""
+
+from newsdesk.store.db import StoreError, connect
+
+__all__ = ["StoreError", "connect"]
