@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 
 from charset_normalizer import from_bytes
 
@@ -44,6 +43,10 @@ _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 _HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3}")
+# Unicode category Cc minus the whitespace controls (\t \n \v \f \r).
+_CONTROL_CHAR = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_CONTROL_BYTE = re.compile(rb"[\x01-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 
 # Share of control characters (other than whitespace) above which text is called binary.
@@ -87,9 +90,7 @@ def _check_control(text: str) -> None:
     if not text:
         return
     sample = text[:200_000]
-    n = sum(
-        1 for ch in sample if ch not in "\t\n\r\f\v" and unicodedata.category(ch) == "Cc"
-    )
+    n = len(_CONTROL_CHAR.findall(sample))
     if n > max(2, _MAX_CONTROL_SHARE * len(sample)):
         raise BadInput(f"binary file ({n} control characters in the text)")
 
@@ -137,18 +138,31 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> str:
     if text is not None:
         _check_control(text)
         return text
-    # Not UTF-8. If it nevertheless holds UTF-8 sequences, two encodings were mixed.
-    valid = len(_UTF8_MULTIBYTE.findall(data))
-    if valid >= 2:
-        covered = sum(len(m) for m in _UTF8_MULTIBYTE.findall(data))
-        invalid = len(_HIGH_BYTE.findall(data)) - covered
+    controls = len(_CONTROL_BYTE.findall(data[:200_000]))
+    if controls > max(2, _MAX_CONTROL_SHARE * min(len(data), 200_000)):
+        raise BadInput(f"binary file ({controls} control bytes)")
+    # Not UTF-8. If it is mostly text yet holds UTF-8 sequences, two encodings were mixed.
+    found = _UTF8_MULTIBYTE.findall(data)
+    high = len(_HIGH_BYTE.findall(data))
+    invalid = high - sum(len(m) for m in found)
+    if len(found) >= 2 and invalid <= 0.25 * len(data):
         raise BadInput(
-            f"mixed encodings: {valid} UTF-8 characters and {invalid} bytes that are not UTF-8"
+            f"mixed encodings: {len(found)} UTF-8 characters and {invalid} bytes that are not UTF-8"
         )
     if declared and declared.replace("_", "-") not in ("utf-8", "utf8"):
         try:
             text = data.decode(declared)
         except (UnicodeDecodeError, LookupError):
+            text = None
+        if text is not None:
+            _check_control(text)
+            return text
+    # Mostly ASCII with lone accented letters or curly quotes: Windows-1252, the web's
+    # default legacy encoding (WHATWG). charset-normalizer guesses badly on such text.
+    if high <= 0.25 * len(data) and not _HIGH_RUN.search(data):
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
             text = None
         if text is not None:
             _check_control(text)

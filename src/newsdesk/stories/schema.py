@@ -39,4 +39,12 @@ CREATE TABLE story_log (
 );
 """
 
-register("stories", [STORIES_V1])
+# V2: clusterer-wide state (the document frequencies behind the idf).
+STORIES_V2 = """
+CREATE TABLE story_meta (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+);
+"""
+
+register("stories", [STORIES_V1, STORIES_V2])

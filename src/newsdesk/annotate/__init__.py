@@ -1,0 +1,79 @@
+"""Annotators: entities with coreference, quotes with speakers, time expressions.
+
+``annotate_articles`` runs spaCy's NER over whole articles and the dependency parser only
+over the units (sentences, quotations kept whole) that hold a quotation mark or a speech
+verb, which keeps this stage fast; both passes go through ``nlp.pipe`` in batches.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from newsdesk.model import Article
+
+log = logging.getLogger(__name__)
+
+__all__ = ["annotate_article", "annotate_articles"]
+
+
+def annotate_article(article: Article) -> None:
+    """Fill ``article.mentions``, ``article.quotes`` and ``article.timexes`` in place."""
+    annotate_articles([article])
+
+
+def annotate_articles(articles: list[Article], batch_size: int = 32) -> None:
+    """Annotate several articles, batching the spaCy passes across them."""
+    for i in range(0, len(articles), batch_size):
+        _annotate_batch(articles[i : i + batch_size])
+
+
+def _annotate_batch(articles: list[Article]) -> None:
+    from newsdesk.annotate.cues import CUE_RE
+    from newsdesk.annotate.entities import build_entities
+    from newsdesk.annotate.nlp import ner_docs, parse_docs
+    from newsdesk.annotate.quote_patterns import quote_spans, units
+    from newsdesk.annotate.quotes import QuoteFinder, Unit
+
+    ners = ner_docs([a.text for a in articles])
+    plans: list[tuple[list, list[tuple[int, int, bool]]]] = []
+    to_parse: list[str] = []
+    for a in articles:
+        spans = quote_spans(a.text)
+        starts = [q.open_pos if q.open_pos >= 0 else q.start for q in spans]
+        plan = []
+        for lo, hi in units(a.text, spans):
+            has_quote = any(lo <= s < hi for s in starts)
+            want = has_quote or CUE_RE.search(a.text, lo, hi) is not None
+            plan.append((lo, hi, want))
+            if want:
+                to_parse.append(a.text[lo:hi])
+        plans.append((spans, plan))
+    parsed = iter(parse_docs(to_parse)) if to_parse else iter(())
+    for a, ner, (spans, plan) in zip(articles, ners, plans, strict=True):
+        finder_units: list[tuple[Any, int, int]] = []
+        for lo, hi, want in plan:
+            finder_units.append((Unit(next(parsed), lo) if want else None, lo, hi))
+        finder = QuoteFinder(a.text, spans, None)  # type: ignore[arg-type]
+        ents = build_entities(a.text, ner, finder.in_quote)
+        finder.ents = ents
+        for u, lo, hi in finder_units:
+            if u is None:
+                continue
+            finder.unit_quotes(u, lo, hi, lo)
+        a.mentions = sorted(ents.mentions + finder.extra_mentions, key=lambda m: m.start)
+        a.quotes = sorted(finder.quotes, key=lambda q: (q.start, q.end))
+        a.timexes = _timexes(a)
+
+
+def _timexes(article: Article) -> list:
+    """Time expressions from the time annotator, when it is installed."""
+    try:
+        from newsdesk.annotate.time import tag_timexes
+    except ImportError:
+        return []
+    try:
+        return list(tag_timexes(article.text, article.published))
+    except Exception:  # one article's dates must not sink the whole ingest
+        log.exception("time tagging failed for %s", article.id)
+        return []

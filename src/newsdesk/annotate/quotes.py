@@ -1,0 +1,464 @@
+"""Who said what: direct, partial and indirect quotes with their speakers.
+
+Quoted stretches come from :mod:`quote_patterns` (character level). Attribution works on
+dependency parses of the units that hold a quotation mark or a speech verb: the cue is
+the speech verb the quote hangs from (or the nearest strong cue in the unit), the
+speaker is that verb's subject, resolved through the article's entity chains (pronouns,
+surnames, role nouns such as "the Russian diplomat") to the canonical full name.
+Indirect speech is the clausal complement of a speech verb ("X said that ...") or the
+clause around "according to X".
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from newsdesk.annotate import cues
+from newsdesk.annotate.entities import (
+    ORG_NOUNS,
+    ROLE_NOUNS,
+    EntityIndex,
+    fold,
+)
+from newsdesk.annotate.quote_patterns import QuoteSpan
+from newsdesk.model import Mention, Quote
+
+SUBJ = {"nsubj", "nsubjpass", "csubj"}
+CLIMB = {"advcl", "xcomp", "conj", "acl", "pcomp", "prep", "dep"}
+PRONOUNS = {"he", "she", "they", "i", "we", "it", "him", "her", "them"}
+WEEKDAYS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "today", "yesterday", "tonight", "morning", "evening", "night",
+    "afternoon", "week", "weekend", "month", "year", "day",
+}
+MEDIA_WORDS = {
+    "television", "tv", "radio", "social media", "media", "camera", "podcast", "air", "twitter",
+    "facebook", "telegram", "instagram", "x", "youtube", "tiktok", "website", "blog",
+    "statement", "interview", "press conference", "news conference", "briefing",
+}
+MEDIA_TAIL = re.compile(
+    r"\s+(?:platform|account|page|channel|feed|show|program|programme|site|network|app)$", re.I
+)
+PLURAL_PERSON = {"officials", "sources", "people", "experts", "analysts", "aides", "leaders",
+                 "diplomats", "lawmakers", "residents", "critics", "supporters", "authorities",
+                 "observers", "witnesses", "investigators", "prosecutors", "economists"}
+
+
+@dataclass
+class Speaker:
+    """The resolved speaker of a cue."""
+
+    name: str | None
+    mention: str | None
+    start: int | None
+    end: int | None
+    type: str | None
+    chain: int | None
+
+
+class Unit:
+    """A parsed unit with article offsets."""
+
+    def __init__(self, doc: Any, offset: int) -> None:
+        self.doc = doc
+        self.off = offset
+
+    def start(self, tok: Any) -> int:
+        return self.off + tok.idx
+
+    def end(self, tok: Any) -> int:
+        return self.off + tok.idx + len(tok.text)
+
+
+class QuoteFinder:
+    """Attributes the quotes of one article, unit by unit, keeping speaker memory."""
+
+    def __init__(self, text: str, spans: list[QuoteSpan], ents: EntityIndex) -> None:
+        self.text = text
+        self.spans = spans
+        self.ents = ents
+        self.recent: list[int] = []  # chain ids of the latest person speakers
+        self.last: Quote | None = None  # latest attributed quote
+        self.last_para_end = -1
+        self.quotes: list[Quote] = []
+        self.extra_mentions: list[Mention] = []
+        self._ranges = sorted((q.start, q.end) for q in spans)
+        self._starts = [r[0] for r in self._ranges]
+
+    # ------------------------------------------------------------------ helpers
+    def in_quote(self, pos: int) -> bool:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return i >= 0 and self._ranges[i][0] <= pos < self._ranges[i][1]
+
+    def _tok_in_quote(self, u: Unit, tok: Any) -> bool:
+        return self.in_quote(u.start(tok))
+
+    def _is_cue(self, u: Unit, tok: Any, kinds: set[str]) -> bool:
+        lemma = cues.lemma_of(tok.text)
+        if lemma is None or lemma not in kinds or self._tok_in_quote(u, tok):
+            return False
+        if lemma == "point" and not any(c.text.lower() == "out" for c in tok.children):
+            return False
+        if tok.tag_.startswith("VB") or tok.pos_ == "VERB":
+            return True
+        # the small parser sometimes takes "..., writing, '...'" for a noun
+        return tok.text.lower().endswith("ing") and lemma in cues.STRONG
+
+    # ------------------------------------------------------------------ speakers
+    def subject_of(self, verb: Any) -> Any | None:
+        """The subject of a cue verb, climbing from participles ("..., adding") upward."""
+        tok = verb
+        participle = verb.text.lower().endswith("ing")
+        for _ in range(5):
+            subj = next((c for c in tok.children if c.dep_ in SUBJ), None)
+            if subj is not None:
+                # "X said Y do Z, adding ...": the participle belongs to the speech verb
+                if (participle and tok is not verb and tok.dep_ == "ccomp"
+                        and cues.lemma_of(tok.head.text) in cues.SPEECH):
+                    tok = tok.head
+                    continue
+                return subj
+            for c in tok.children:
+                if c.dep_ == "agent":
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            return g
+            if tok.dep_ == "relcl":
+                return tok.head
+            if (tok.dep_ in CLIMB or (participle and tok.dep_ in {"dobj", "npadvmod"})) and (
+                tok.head is not tok
+            ):
+                tok = tok.head
+                continue
+            break
+        return None
+
+    def _np_span(self, u: Unit, head: Any) -> tuple[int, int]:
+        """Compact noun phrase of ``head``: its left modifiers and the head."""
+        left = head
+        for c in head.lefts:
+            if c.dep_ in {"det", "amod", "compound", "poss", "nmod", "nummod", "case"}:
+                left = min(left, c.left_edge, key=lambda t: t.i)
+        right = head
+        for c in head.rights:
+            if c.dep_ in {"compound", "flat"}:
+                right = max(right, c, key=lambda t: t.i)
+        return u.start(left), u.end(right)
+
+    def resolve(self, u: Unit, subj: Any | None) -> Speaker:
+        """Resolve a subject token to a speaker (canonical entity when possible)."""
+        if subj is None:
+            return Speaker(None, None, None, None, None, None)
+        s, e = u.start(subj), u.end(subj)
+        ents = self.ents
+        word = subj.text.lower()
+        if subj.pos_ == "PRON" or word in PRONOUNS:
+            if word in {"i", "we", "it", "they", "them", "you", "who", "that", "which"}:
+                return Speaker(None, subj.text, s, e, None, None)
+            ch = ents.resolve_pronoun(word, s, self.recent)
+            if ch is None:
+                return Speaker(None, subj.text, s, e, None, None)
+            return Speaker(ch.canonical, subj.text, s, e, ch.type, ch.id)
+        m = ents.mention_at(s, e)
+        if m is not None:
+            ch = ents.chain(m.cluster)
+            return Speaker(ch.canonical, m.text, m.start, m.end, ch.type, ch.id)
+        if subj.pos_ == "PROPN":
+            ns, ne = self._np_span(u, subj)
+            ch = ents.lookup(self.text[ns:ne])
+            if ch is not None:
+                return Speaker(ch.canonical, self.text[ns:ne], ns, ne, ch.type, ch.id)
+        # "the spokesman, Dmitry Peskov," -> the apposition names the speaker
+        for c in subj.children:
+            if c.dep_ == "appos":
+                m = ents.mention_at(u.start(c), u.end(c))
+                if m is not None and ents.chain(m.cluster).type in {"PERSON", "ORG"}:
+                    ch = ents.chain(m.cluster)
+                    return Speaker(ch.canonical, m.text, m.start, m.end, ch.type, ch.id)
+        ns, ne = self._np_span(u, subj)
+        phrase = self.text[ns:ne]
+        det = [c.text.lower() for c in subj.lefts if c.dep_ in {"det", "poss"}]
+        if word in ROLE_NOUNS or word in ORG_NOUNS:
+            if not det or det[0] in {"the", "this", "that", "his", "her", "its", "their"}:
+                ch = ents.resolve_role(word, phrase, ns, self.recent)
+                if ch is not None and not (word in ORG_NOUNS and ch.type == "PERSON"):
+                    return Speaker(ch.canonical, phrase, ns, ne, ch.type, ch.id)
+        # "A Reuters/Ipsos poll", "Kremlin officials": an organisation inside the phrase;
+        # "a spokesperson for Edison": an unnamed role speaks for its organisation
+        inner = [mm for mm in ents.mentions if mm.start >= ns and mm.end <= ne]
+        if word in ROLE_NOUNS or word in ORG_NOUNS or word in PLURAL_PERSON:
+            for c in subj.rights:
+                if c.dep_ == "prep" and c.text.lower() in {"for", "at", "of", "from", "with"}:
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            inner += [mm for mm in ents.mentions
+                                      if u.start(p.left_edge) <= mm.start
+                                      and mm.end <= u.end(p.right_edge) and mm.type == "ORG"]
+        for mm in inner:
+            ch = ents.chain(mm.cluster)
+            if ch.type == "ORG" or (ch.type == "PERSON" and word not in ROLE_NOUNS):
+                if word in PLURAL_PERSON:
+                    return Speaker(_no_det(phrase), phrase, ns, ne, "ORG", None)
+                return Speaker(ch.canonical, phrase, ns, ne, ch.type, ch.id)
+        return Speaker(None, phrase, ns, ne, None, None)
+
+    def medium(self, u: Unit, cue: Any) -> str | None:
+        """Where the words were said: 'told reporters', 'on Telegram', 'telling NBC News'."""
+        lemma = cues.lemma_of(cue.text)
+        tok = cue
+        for _ in range(2):
+            if lemma == "tell" or cues.lemma_of(tok.text) == "tell":
+                for c in tok.children:
+                    if c.dep_ in {"dobj", "dative", "iobj"} and c.pos_ != "PRON":
+                        return self._media_name(u, c)
+            for c in tok.children:
+                if c.dep_ == "prep" and c.text.lower() in {"on", "to", "in", "via", "with"}:
+                    for p in c.children:
+                        if p.dep_ != "pobj":
+                            continue
+                        name = self._media_name(u, p)
+                        low = (name or "").lower()
+                        if c.text.lower() == "to" and p.pos_ == "PRON":
+                            continue
+                        if c.text.lower() == "in" and low in {"interview", "statement"}:
+                            for pp in p.children:
+                                if pp.dep_ == "prep" and pp.text.lower() in {"with", "on"}:
+                                    for q in pp.children:
+                                        if q.dep_ == "pobj":
+                                            return self._media_name(u, q)
+                            return low
+                        if not name or p.text.lower() in WEEKDAYS or p.ent_type_ in {"DATE"}:
+                            continue
+                        proper = any(w[:1].isupper() for w in name.split())
+                        if p.pos_ == "PROPN" or proper or low in MEDIA_WORDS or (
+                            c.text.lower() == "to" and p.tag_ == "NNS"
+                        ):
+                            return name
+            if tok.dep_ in {"advcl", "xcomp", "conj"} and tok.head is not tok:
+                tok = tok.head
+            else:
+                break
+        return None
+
+    def _media_name(self, u: Unit, tok: Any) -> str | None:
+        left = tok
+        for c in tok.lefts:
+            if c.dep_ in {"compound", "amod", "nmod"}:
+                left = min(left, c.left_edge, key=lambda t: t.i)
+        name = self.text[u.start(left) : u.end(tok)]
+        name = MEDIA_TAIL.sub("", name).strip()
+        return name or None
+
+    # ------------------------------------------------------------------ quotes
+    def _kind(self, q: QuoteSpan, unit_start: int) -> str:
+        if q.continued:
+            return "direct"
+        body = self.text[q.start : q.end]
+        first = re.search(r"[\w\[]", body)
+        cap = bool(first) and (first.group(0).isupper() or first.group(0) == "[")
+        pre = self.text[unit_start : max(unit_start, q.open_pos)].rstrip()
+        words = len(re.findall(r"\w+", body))
+        if cap and words >= 3 and (not pre or pre.endswith((",", ":", "\u2014"))):
+            return "direct"
+        return "partial"
+
+    def _cue_for_quote(self, u: Unit, q: QuoteSpan) -> Any | None:
+        """The speech verb a quote depends on, else the nearest strong cue outside quotes."""
+        inside = [t for t in u.doc if q.start <= u.start(t) < q.end]
+        best = None
+        kinds = cues.SPEECH | cues.FRAMING | cues.STRONG
+        for t in inside:
+            a, depth = t.head, 1
+            seen = 0
+            while a is not a.head or seen == 0:
+                seen += 1
+                if not (q.start <= u.start(a) < q.end):
+                    if self._is_cue(u, a, kinds):
+                        if best is None or depth < best[0]:
+                            best = (depth, a)
+                        break
+                if a is a.head:
+                    break
+                a, depth = a.head, depth + 1
+                if depth > 8:
+                    break
+        if best is not None:
+            return best[1]
+        cands = [t for t in u.doc if self._is_cue(u, t, cues.STRONG)]
+        if not cands:
+            return None
+
+        def dist(t: Any) -> int:
+            p = u.start(t)
+            return q.open_pos - p if p < q.start else p - q.end
+
+        return min(cands, key=dist)
+
+    def _emit(self, s: int, e: int, kind: str, sp: Speaker, cue: str | None,
+              medium: str | None) -> Quote:
+        while s < e and self.text[s] in " ,;:\u2014-":
+            s += 1
+        while e > s and self.text[e - 1] in " ,;:\u2014-":
+            e -= 1
+        qt = Quote(s, e, self.text[s:e], kind, speaker=sp.name, speaker_mention=sp.mention,
+                   speaker_start=sp.start, speaker_end=sp.end, speaker_type=sp.type, cue=cue,
+                   medium=medium)
+        self.quotes.append(qt)
+        if sp.chain is not None:
+            ch = self.ents.chain(sp.chain)
+            if ch.type == "PERSON":
+                if sp.chain in self.recent:
+                    self.recent.remove(sp.chain)
+                self.recent.insert(0, sp.chain)
+            if sp.start is not None and sp.start not in ch.positions:
+                bisect.insort(ch.positions, sp.start)
+            if sp.start is not None and sp.end is not None and self.ents.mention_at(
+                sp.start, sp.end
+            ) is None:
+                self.extra_mentions.append(
+                    Mention(sp.start, sp.end, self.text[sp.start : sp.end], ch.type, ch.id,
+                            ch.canonical)
+                )
+        return qt
+
+    def unit_quotes(self, u: Unit | None, lo: int, hi: int, para_start: int) -> None:
+        """Attribute the quotes in [lo, hi) and add indirect speech of the unit."""
+        qs = [q for q in self.spans if lo <= q.start < hi]
+        outside = self.text[lo:hi]
+        for q in qs:
+            cue = self._cue_for_quote(u, q) if u is not None else None
+            kind = self._kind(q, lo)
+            if cue is not None:
+                sp = self.resolve(u, self.subject_of(cue))
+                if sp.name is None and sp.mention is None and self.last is not None:
+                    sp = self._continue_speaker()
+                qt = self._emit(q.start, q.end, kind, sp, cue.text, self.medium(u, cue))
+            else:
+                rest = outside
+                for q2 in qs:
+                    rest = rest.replace(self.text[q2.start : q2.end], "")
+                bare = not re.search(r"[A-Za-z]{2,}", rest)
+                if self.last is not None and (bare or q.continued):
+                    sp = self._continue_speaker()
+                    qt = self._emit(q.start, q.end, "direct" if bare else kind, sp,
+                                    self.last.cue, self.last.medium)
+                else:
+                    qt = self._emit(q.start, q.end, kind, Speaker(None, None, None, None,
+                                                                  None, None), None, None)
+            if qt.speaker or qt.speaker_mention:
+                self.last = qt
+        if u is not None:
+            self._indirect(u, qs)
+
+    def _continue_speaker(self) -> Speaker:
+        last = self.last
+        assert last is not None
+        chain = None
+        if last.speaker_start is not None:
+            m = self.ents.mention_at(last.speaker_start, last.speaker_end or last.speaker_start)
+            chain = m.cluster if m is not None else None
+        return Speaker(last.speaker, last.speaker_mention, last.speaker_start, last.speaker_end,
+                       last.speaker_type, chain)
+
+    # ------------------------------------------------------------------ indirect
+    def _indirect(self, u: Unit, qs: list[QuoteSpan]) -> None:
+        doc = u.doc
+        for tok in doc:
+            low = tok.text.lower()
+            if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].text == "to":
+                if self._tok_in_quote(u, tok):
+                    continue
+                self._according(u, tok, qs)
+                continue
+            if not self._is_cue(u, tok, cues.SPEECH | cues.OBJECT):
+                continue
+            lemma = cues.lemma_of(tok.text)
+            comp = [c for c in tok.children if c.dep_ == "ccomp"]
+            subj = self.subject_of(tok)
+            if lemma in cues.COGNITIVE and (subj is None or subj.text.lower() in {"i", "we",
+                                                                                   "you"}):
+                continue
+            if comp:
+                c = comp[0]
+                s, e = u.start(c.left_edge), u.end(c.right_edge)
+                # the clause may stretch over the cue ("X, he said, Y"): cut at the cue
+                if s < u.start(tok) < e:
+                    if u.start(c) > u.start(tok):
+                        s = u.end(tok)
+                    else:
+                        e = u.start(tok)
+            elif lemma not in cues.SPEECH:
+                # "X called for Y", "X urged voters to ...": the object is the content
+                objs = [c for c in tok.children if c.dep_ in {"dobj", "xcomp"}]
+                if lemma == "call":
+                    objs = [g for c in tok.children if c.dep_ == "prep" and c.text == "for"
+                            for g in c.children if g.dep_ == "pobj"]
+                if not objs or subj is None or subj.pos_ not in {"PROPN", "PRON", "NOUN"}:
+                    continue
+                s = min(u.start(o.left_edge) for o in objs)
+                e = max(u.end(o.right_edge) for o in objs)
+                if e - s < 15:
+                    continue
+            elif (m := _THAT_AFTER.match(self.text, u.end(tok), u.end(tok.sent[-1]))):
+                # the parser lost the clause: "said in an earnings call that ..."
+                s, e = m.start(1), u.end(tok.sent[-1])
+            else:
+                # "Clinton had told police ..., the source added": the cue is parenthetical
+                if tok.dep_ not in {"parataxis", "ROOT"} or subj is None:
+                    continue
+                if tok.dep_ == "parataxis":
+                    head = tok.head
+                    s, e = u.start(head.left_edge), u.start(subj.left_edge)
+                    if not (u.start(head) < u.start(subj)):
+                        continue
+                else:
+                    continue
+            if e - s < 12:
+                continue
+            covered = sum(min(e, q.end) - max(s, q.start) for q in qs if q.start < e and
+                          q.end > s)
+            if covered >= 0.6 * (e - s):
+                continue
+            sp = self.resolve(u, subj)
+            if sp.name is None and sp.mention is None:
+                continue
+            self._emit(s, e, "indirect", sp, tok.text, self.medium(u, tok))
+
+    def _according(self, u: Unit, tok: Any, qs: list[QuoteSpan]) -> None:
+        to = u.doc[tok.i + 1]
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            return
+        sent = tok.sent
+        # the phrase "according to X" with X's modifiers
+        a_lo = u.start(tok)
+        a_hi = u.end(pobj.right_edge)
+        s, e = u.start(sent[0]), u.end(sent[-1])
+        before = self.text[s:a_lo].strip(" ,")
+        after = self.text[a_hi:e].strip(" ,.")
+        if len(after) >= len(before):
+            s = a_hi
+        else:
+            e = a_lo
+        if e - s < 12:
+            return
+        sp = self.resolve(u, pobj)
+        self._emit(s, e, "indirect", sp, "according to", None)
+
+
+_THAT_AFTER = re.compile(r"[^.;:!?\"\u201c\u201d]{0,60}?\b(that\s)")
+
+
+def _no_det(phrase: str) -> str:
+    return re.sub(r"^(?:the|a|an|some|many|several|two|three)\s+", "", phrase, flags=re.I)
+
+
+def fold_text(s: str) -> str:
+    """Comparison form of a quote text (for statement ids)."""
+    return " ".join(re.findall(r"\w+", fold(s)))

@@ -1,0 +1,228 @@
+"""Article features for story clustering: hashed, field-weighted, sublinear TF-IDF.
+
+An article becomes a sparse vector ``{bucket: weight}`` over ``N_FEATURES`` hashed
+buckets (murmurhash3, so no vocabulary is ever fitted). Features come from the
+title, the lead and the whole text's entities, numbers and dates:
+
+- words (stemmed, stop words dropped) of the title and the lead;
+- entities: ``article.mentions`` canonical names when the entities stage ran, else
+  capitalised phrases found inside sentences (a cheap stand-in);
+- numbers (``6.1``, ``2,000``): two events of one kind differ by them;
+- dates (``Timex`` values of day or month precision).
+
+Entities, numbers and dates carry extra weight because the hard negatives of story
+clustering are two different events of the same kind (two earthquakes), which share
+most of their vocabulary but not their places, people, figures or dates.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import snowballstemmer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.utils import murmurhash3_32
+
+from newsdesk.model import Article
+
+N_FEATURES = 1 << 20  # hashed buckets; collisions are rare at this size
+LEAD_WORDS = 150  # the lead: the first words of the body (the inverted pyramid)
+
+# Field weights: a headline word says more about the event than a lead word.
+W_TITLE = 2.0
+W_LEAD = 1.0
+W_ENTITY = 1.5
+W_NUMBER = 1.0
+W_DATE = 1.0
+W_BIGRAM = 0.0  # adjacent content words ("road rage"): a phrase is rarer than its words
+
+# General news vocabulary that says nothing about which event an article is about.
+_NEWS_STOP = {
+    "said", "says", "say", "told", "tell", "according", "reported", "report", "reports",
+    "mr", "mrs", "ms", "dr", "also", "would", "could", "new", "news", "year", "years",
+    "week", "weeks", "day", "days", "time", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "today", "yesterday", "tomorrow", "just", "like",
+    "including", "people", "one", "two", "first", "last", "statement", "added",
+    "image", "photo", "getty", "images", "ap", "reuters", "afp", "read", "more", "click",
+}  # fmt: skip
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _NEWS_STOP
+
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*[^\W_]|[^\W\d_]|\d[\d,.]*\d|\d")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+# A capitalised phrase not at a sentence start: the fallback for named entities.
+_CAP_PHRASE = re.compile(r"(?<=[a-z,;:] )((?:[A-Z][\w'’\-]+)(?: (?:[A-Z][\w'’\-]+|of|de|al))*)")
+_SENT_END = re.compile(r"(?<=[.!?])\s+")
+
+_STEMMER = snowballstemmer.stemmer("english")
+_STEM_CACHE: dict[str, str] = {}
+_HASH_CACHE: dict[str, int] = {}
+_CACHE_MAX = 500_000
+
+
+def stem(word: str) -> str:
+    """Snowball stem of a lower-cased word, cached (stemming is the slow step)."""
+    s = _STEM_CACHE.get(word)
+    if s is None:
+        s = _STEMMER.stemWord(word)
+        if len(_STEM_CACHE) < _CACHE_MAX:
+            _STEM_CACHE[word] = s
+    return s
+
+
+def bucket(feature: str) -> int:
+    """The hashed bucket of one feature string (stable across processes)."""
+    b = _HASH_CACHE.get(feature)
+    if b is None:
+        b = murmurhash3_32(feature, seed=0, positive=True) % N_FEATURES
+        if len(_HASH_CACHE) < _CACHE_MAX:
+            _HASH_CACHE[feature] = b
+    return b
+
+
+def _norm_number(tok: str) -> str:
+    tok = tok.replace(",", "").rstrip(".")
+    return tok[:-2] if tok.endswith(".0") else tok
+
+
+def words(text: str) -> Iterable[str]:
+    """Word features of a text: lower-cased, stemmed, stop words and numbers dropped."""
+    for m in _WORD.finditer(text):
+        w = m.group().lower().replace("’", "'")
+        if w.endswith("'s"):
+            w = w[:-2]
+        if w[0].isdigit() or len(w) < 2 or w in STOP_WORDS:
+            continue
+        yield stem(w)
+
+
+def lead_of(text: str, n_words: int | None = None) -> str:
+    """The first ``n_words`` (default ``LEAD_WORDS``) words of a text, cut at a space."""
+    n_words = LEAD_WORDS if n_words is None else n_words
+    pos = 0
+    for _ in range(n_words):
+        nxt = text.find(" ", pos + 1)
+        if nxt < 0:
+            return text
+        pos = nxt
+    return text[:pos]
+
+
+def entity_names(article: Article, lead: str) -> list[str]:
+    """Canonical entity names of the article, or capitalised phrases of its lead."""
+    if article.mentions:
+        return [(m.canonical or m.text).lower() for m in article.mentions]
+    return [m.group(1).lower() for m in _CAP_PHRASE.finditer(lead)]
+
+
+def raw_features(article: Article) -> dict[str, float]:
+    """Field-weighted counts of every feature string of an article."""
+    feats: dict[str, float] = {}
+
+    def add(f: str, w: float) -> None:
+        feats[f] = feats.get(f, 0.0) + w
+
+    title = article.title or ""
+    lead = lead_of(article.text or "")
+    for text, weight in ((title, W_TITLE), (lead, W_LEAD)):
+        prev = None
+        for w in words(text):
+            add(w, weight)
+            if W_BIGRAM and prev is not None:
+                add(prev + " " + w, W_BIGRAM * weight)
+            prev = w
+    for name in entity_names(article, title + ". " + lead):
+        add("e:" + name, W_ENTITY)
+    for m in _NUMBER.finditer(title + " " + lead):
+        n = _norm_number(m.group())
+        # Four-digit years are dates, not figures; the date features carry them.
+        if len(n) > 1 and not (len(n) == 4 and n.isdigit() and n[:2] in ("19", "20")):
+            add("n:" + n, W_NUMBER)
+    for t in article.timexes:
+        if t.type == "DATE" and len(t.value) >= 7 and t.value[:4].isdigit():
+            add("t:" + t.value[:10], W_DATE)
+    return feats
+
+
+def sublinear(count: float) -> float:
+    """Sublinear tf: 1 + ln(tf) for tf >= 1 (a word repeated ten times is not ten words)."""
+    return 1.0 + math.log(count) if count >= 1.0 else count
+
+
+def hashed_tf(article: Article) -> dict[int, float]:
+    """Sparse sublinear term frequencies over hashed buckets (no idf yet)."""
+    out: dict[int, float] = {}
+    for f, c in raw_features(article).items():
+        b = bucket(f)
+        out[b] = out.get(b, 0.0) + c
+    return {b: sublinear(c) for b, c in out.items()}
+
+
+class DocFreq:
+    """Document frequencies over hashed buckets: the idf of the corpus seen so far."""
+
+    def __init__(self, df: np.ndarray | None = None, n_docs: int = 0) -> None:
+        self.df = df if df is not None else np.zeros(N_FEATURES, dtype=np.uint32)
+        self.n_docs = n_docs
+
+    def add(self, buckets: Iterable[int]) -> None:
+        idx = np.fromiter(buckets, dtype=np.int64)
+        self.df[idx] += 1
+        self.n_docs += 1
+
+    def idf(self, b: int) -> float:
+        """Smoothed idf, as scikit-learn's: ln((1 + n) / (1 + df)) + 1."""
+        return math.log((1.0 + self.n_docs) / (1.0 + float(self.df[b]))) + 1.0
+
+    def weigh(self, tf: dict[int, float]) -> dict[int, float]:
+        """TF-IDF, L2-normalised."""
+        if not tf:
+            return {}
+        keys = np.fromiter(tf.keys(), dtype=np.int64, count=len(tf))
+        vals = np.fromiter(tf.values(), dtype=np.float64, count=len(tf))
+        w = vals * (np.log((1.0 + self.n_docs) / (1.0 + self.df[keys])) + 1.0)
+        norm = float(np.sqrt(np.dot(w, w))) or 1.0
+        return dict(zip(keys.tolist(), (w / norm).tolist(), strict=True))
+
+
+def dot(a: dict[int, float], b: dict[int, float]) -> float:
+    """Dot product of two sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    get = b.get
+    return sum(v * get(k, 0.0) for k, v in a.items())
+
+
+def norm(a: dict[int, float]) -> float:
+    return math.sqrt(sum(v * v for v in a.values()))
+
+
+def top_k(vec: dict[int, float], k: int) -> dict[int, float]:
+    """The ``k`` heaviest terms of a sparse vector."""
+    if len(vec) <= k:
+        return dict(vec)
+    return dict(sorted(vec.items(), key=lambda kv: -kv[1])[:k])
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Rough sentence spans ``(start, end)`` of a text (for extractive summaries)."""
+    spans: list[tuple[int, int]] = []
+    for para_m in re.finditer(r"[^\n]+", text):
+        start = para_m.start()
+        para = para_m.group()
+        pos = 0
+        for m in _SENT_END.finditer(para):
+            # Don't split after an initial or a short abbreviation ("U.S.", "Mr.").
+            before = para[max(0, m.start() - 4) : m.start()]
+            if re.search(r"(\b[A-Z]|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gen|Sen|Rep|Gov|No|vs))\.$", before):
+                continue
+            if m.start() > pos:
+                spans.append((start + pos, start + m.start()))
+            pos = m.end()
+        if pos < len(para):
+            end = len(para.rstrip())
+            if end > pos:
+                spans.append((start + pos, start + end))
+    return spans

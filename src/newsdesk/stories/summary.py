@@ -1,0 +1,146 @@
+"""A story's row in ``stories``: headline, extractive summary, dates, outlets, entities.
+
+Computed from the core tables (``articles``, ``mentions``, ``entities``) so that it is
+right whatever run added the articles. The headline is the member title closest to
+the story's centroid; the summary is 2–3 lead sentences of the members, picked for
+closeness to the centroid and not repeating each other.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from newsdesk.stories import features as F
+
+SUMMARY_ARTICLES = 8  # members whose leads are read for the summary
+LEAD_SENTENCES = 6  # sentences per lead considered
+SUMMARY_SENTENCES = 3
+SUMMARY_CHARS = 500  # stop adding sentences past this length (after two)
+REDUNDANT = 0.6  # cosine above which a sentence repeats one already chosen
+TOP_ENTITIES = 10
+
+
+def _vector(text: str, df: F.DocFreq) -> dict[int, float]:
+    tf: dict[int, float] = {}
+    for w in F.words(text):
+        b = F.bucket(w)
+        tf[b] = tf.get(b, 0.0) + 1.0
+    return df.weigh({b: F.sublinear(c) for b, c in tf.items()})
+
+
+def _cos(vec: dict[int, float], centroid: dict[int, float], cnorm: float) -> float:
+    return F.dot(vec, centroid) / cnorm if cnorm else 0.0
+
+
+def _label(text: str, limit: int = 120) -> str:
+    """A first sentence as a headline stand-in, cut at a word boundary."""
+    spans = F.sentences(text)
+    s = text[spans[0][0] : spans[0][1]] if spans else text
+    s = " ".join(s.split())
+    if len(s) <= limit:
+        return s
+    return s[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def story_row(
+    conn: sqlite3.Connection, story_id: str, centroid: dict[int, float], df: F.DocFreq
+) -> dict[str, Any]:
+    """The computed fields of one story's row (lists as Python lists)."""
+    cnorm = F.norm(centroid)
+    rows = conn.execute(
+        "SELECT id, title, published_sort, publisher, aggregator, duplicate_of FROM articles"
+        " WHERE story_id = ? ORDER BY published_sort, rowid",
+        (story_id,),
+    ).fetchall()
+    publishers: list[str] = []
+    independent: list[str] = []
+    dates = [r[2] for r in rows if r[2]]
+    for _aid, _title, _pub, publisher, aggregator, dup in rows:
+        outlet = publisher or aggregator
+        if outlet and outlet not in publishers:
+            publishers.append(outlet)
+        if dup is None and publisher and publisher not in independent:
+            independent.append(publisher)
+    own = [r for r in rows if r[5] is None] or list(rows)
+
+    # Headline: the member title nearest the centroid; earliest wins a tie.
+    ranked = sorted(
+        (
+            (_cos(_vector(r[1], df), centroid, cnorm) if r[1] else -1.0, -i, r)
+            for i, r in enumerate(own)
+        ),
+        key=lambda x: (x[0], x[1]),
+        reverse=True,
+    )
+    title = ranked[0][2][1] if ranked and ranked[0][2][1] else None
+
+    summary, lead_text = _summary(
+        conn, [x[2][0] for x in ranked[:SUMMARY_ARTICLES]], centroid, cnorm, df
+    )
+    if title is None and lead_text:
+        title = _label(lead_text)
+
+    entities = [
+        {"id": eid, "name": name, "type": etype, "count": n}
+        for eid, name, etype, n, _m in conn.execute(
+            "SELECT e.id, e.name, e.type, COUNT(DISTINCT m.article_id) AS n, COUNT(*) AS mc"
+            " FROM mentions m JOIN entities e ON e.id = m.entity_id"
+            " JOIN articles a ON a.id = m.article_id WHERE a.story_id = ?"
+            " GROUP BY e.id ORDER BY n DESC, mc DESC, e.name LIMIT ?",
+            (story_id, TOP_ENTITIES),
+        )
+    ]
+    return {
+        "title": title,
+        "summary": summary,
+        "first_published": min(dates) if dates else None,
+        "last_published": max(dates) if dates else None,
+        "publishers": publishers,
+        "independent_sources": independent,
+        "article_count": len(rows),
+        "copy_count": sum(1 for r in rows if r[5] is not None),
+        "entities": entities,
+    }
+
+
+def _summary(
+    conn: sqlite3.Connection,
+    article_ids: list[str],
+    centroid: dict[int, float],
+    cnorm: float,
+    df: F.DocFreq,
+) -> tuple[str | None, str | None]:
+    """(2–3 sentence extractive summary, text of the most representative member)."""
+    cands: list[tuple[float, int, int, str, dict[int, float]]] = []
+    first_text: str | None = None
+    for rank, aid in enumerate(article_ids):
+        row = conn.execute(
+            "SELECT substr(text, 1, 4000) FROM articles WHERE id = ?", (aid,)
+        ).fetchone()
+        if not row or not row[0]:
+            continue
+        text = row[0]
+        if first_text is None:
+            first_text = text
+        for pos, (s, e) in enumerate(F.sentences(text)[:LEAD_SENTENCES]):
+            sent = " ".join(text[s:e].split())
+            if not 40 <= len(sent) <= 400 or sent[-1] not in ".!?\"'”’":
+                continue
+            vec = _vector(sent, df)
+            score = _cos(vec, centroid, cnorm) / (1.0 + 0.15 * pos)
+            cands.append((score, rank, pos, sent, vec))
+    cands.sort(key=lambda c: -c[0])
+    chosen: list[tuple[float, int, int, str, dict[int, float]]] = []
+    for c in cands:
+        if any(F.dot(c[4], o[4]) > REDUNDANT for o in chosen):
+            continue
+        chosen.append(c)
+        if len(chosen) >= SUMMARY_SENTENCES or (
+            len(chosen) >= 2 and sum(len(o[3]) for o in chosen) > SUMMARY_CHARS
+        ):
+            break
+    if not chosen:
+        return None, first_text
+    chosen.sort(key=lambda c: (c[1], c[2]))
+    return " ".join(c[3] for c in chosen), first_text

@@ -1,0 +1,749 @@
+"""The SQL behind every page: each function returns the JSON-ready dict of one page.
+
+Pages and their ``/api`` twins share these functions, so the HTML and the JSON
+always say the same thing. Queries are bounded (LIMIT everywhere) and fetch the
+rows of a page in a fixed number of statements (no query per row).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections import OrderedDict
+from typing import Any
+
+MAX_LIMIT = 100
+MAX_OFFSET = 10_000
+
+
+class NotFound(Exception):
+    """The requested story, article, entity or outlet does not exist."""
+
+
+class BadQuery(Exception):
+    """The search query or a filter cannot be run; the message is shown to the user."""
+
+
+def _json_list(value: str | None) -> list[Any]:
+    """Parse a JSON list column, tolerating NULL or junk (never raise on a page)."""
+    if not value:
+        return []
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError):
+        return []
+    return parsed if isinstance(parsed, list) else []
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
+
+
+def _placeholders(n: int) -> str:
+    return ",".join("?" * n)
+
+
+# --- articles ------------------------------------------------------------------------
+
+_ARTICLE_BRIEF = (
+    "a.id, a.title, a.publisher, a.published, a.published_precision, a.url,"
+    " a.duplicate_of, a.story_id, a.aggregator"
+)
+
+
+def _brief(row: sqlite3.Row) -> dict[str, Any]:
+    """The short form of an article used in lists."""
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "publisher": row["publisher"],
+        "published": row["published"],
+        "published_precision": row["published_precision"],
+        "url": row["url"],
+        "duplicate_of": row["duplicate_of"],
+        "story_id": row["story_id"],
+        "aggregator": row["aggregator"],
+    }
+
+
+def _story_brief(row: sqlite3.Row) -> dict[str, Any]:
+    independent = _json_list(row["independent_sources"])
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "summary": row["summary"],
+        "first_published": row["first_published"],
+        "last_published": row["last_published"],
+        "publishers": _json_list(row["publishers"]),
+        "independent_sources": independent,
+        "independent_source_count": len(independent),
+        "article_count": row["article_count"],
+        "copy_count": row["copy_count"],
+    }
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Corpus size figures for the home page."""
+    out = {
+        "articles": conn.execute("SELECT count(*) FROM articles").fetchone()[0],
+        "copies": conn.execute(
+            "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"
+        ).fetchone()[0],
+        "outlets": conn.execute(
+            "SELECT count(DISTINCT publisher) FROM articles WHERE publisher IS NOT NULL"
+        ).fetchone()[0],
+        "stories": 0,
+    }
+    if _has_table(conn, "stories"):
+        out["stories"] = conn.execute(
+            "SELECT count(*) FROM stories WHERE merged_into IS NULL"
+        ).fetchone()[0]
+    return out
+
+
+def latest_stories(conn: sqlite3.Connection, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """Stories by their latest article, newest first."""
+    stories: list[dict[str, Any]] = []
+    if _has_table(conn, "stories"):
+        rows = conn.execute(
+            "SELECT * FROM stories WHERE merged_into IS NULL"
+            " ORDER BY last_published DESC, id LIMIT ? OFFSET ?",
+            (limit + 1, offset),
+        ).fetchall()
+        stories = [_story_brief(r) for r in rows]
+    more = len(stories) > limit
+    return {
+        "stories": stories[:limit],
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if more else None,
+    }
+
+
+def latest_articles(conn: sqlite3.Connection, limit: int = 10) -> list[dict[str, Any]]:
+    """The newest originals (copies are reached from their original)."""
+    rows = conn.execute(
+        f"SELECT {_ARTICLE_BRIEF} FROM articles a WHERE a.duplicate_of IS NULL"
+        " ORDER BY a.published_sort DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [_brief(r) for r in rows]
+
+
+def home(conn: sqlite3.Connection, limit: int = 20) -> dict[str, Any]:
+    """What the home page shows: corpus figures, latest stories and articles."""
+    return {
+        "counts": counts(conn),
+        "stories": latest_stories(conn, limit)["stories"],
+        "articles": latest_articles(conn, 10),
+    }
+
+
+# --- search --------------------------------------------------------------------------
+
+# Characters and words that only make sense as FTS5 query syntax. A query without them
+# is taken as plain words; a query with them is passed to FTS5 as written.
+_FTS_SYNTAX = re.compile(r'["()*:^{}+]|\b(?:AND|OR|NOT|NEAR)\b')
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_WORD = re.compile(r"\w+")
+
+
+def fts_query(q: str) -> str:
+    """Turn what the user typed into an FTS5 MATCH expression.
+
+    Plain text (``Peskov's truce-talks``) becomes one quoted phrase per
+    whitespace-separated chunk, so punctuation never causes a syntax error.
+    Text using FTS5 syntax (quotes, AND/OR/NOT, NEAR, prefix ``*``, column filters)
+    is passed through unchanged and may raise :class:`BadQuery` when run.
+    """
+    q = q.strip()
+    if _FTS_SYNTAX.search(q):
+        return q
+    phrases = []
+    for chunk in q.split():
+        words = _WORD.findall(chunk)
+        if words:
+            phrases.append('"' + " ".join(words) + '"')
+    return " ".join(phrases)
+
+
+def _split_marks(marked: str, start: str = "\x02", end: str = "\x03") -> dict[str, Any]:
+    """Split an FTS5 snippet with sentinel marks into plain text and highlight ranges."""
+    text: list[str] = []
+    ranges: list[list[int]] = []
+    pos = 0
+    open_at: int | None = None
+    for piece in re.split(f"([{start}{end}])", marked):
+        if piece == start:
+            if open_at is None:
+                open_at = pos
+        elif piece == end:
+            if open_at is not None and pos > open_at:
+                ranges.append([open_at, pos])
+            open_at = None
+        else:
+            text.append(piece)
+            pos += len(piece)
+    if open_at is not None and pos > open_at:
+        ranges.append([open_at, pos])
+    return {"text": "".join(text), "highlights": ranges}
+
+
+def _check_date(name: str, value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if not _DATE.match(value):
+        raise BadQuery(f"{name} must be a date like 2025-04-07, 2025-04 or 2025 (got {value!r})")
+    return value
+
+
+def _resolve_entities(conn: sqlite3.Connection, ref: str, speaker: bool) -> list[str]:
+    """Entity ids for an id or a name (exact, then case-insensitive)."""
+    rows = conn.execute("SELECT id FROM entities WHERE id = ?", (ref,)).fetchall()
+    if not rows:
+        rows = conn.execute("SELECT id FROM entities WHERE name = ? LIMIT 50", (ref,)).fetchall()
+    if not rows:
+        rows = conn.execute(
+            "SELECT id FROM entities WHERE name = ? COLLATE NOCASE LIMIT 50", (ref,)
+        ).fetchall()
+    return [r[0] for r in rows]
+
+
+def search(
+    conn: sqlite3.Connection,
+    q: str = "",
+    *,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    outlet: str | None = None,
+    speaker: str | None = None,
+    entity: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Full-text search over titles and bodies, best match first, with filters.
+
+    Without ``q`` the filtered articles are listed newest first. Raises
+    :class:`BadQuery` for an FTS5 syntax error or a malformed filter.
+    """
+    q = (q or "").strip()
+    if len(q) > 500:
+        raise BadQuery("the search query is too long (500 characters at most)")
+    date_from = _check_date("from", date_from)
+    date_to = _check_date("to", date_to)
+    where: list[str] = []
+    params: list[Any] = []
+    if date_from:
+        where.append("a.published_sort >= ?")
+        params.append(date_from)
+    if date_to:
+        # '~' sorts after every character of an ISO date-time, so the whole day/month counts.
+        where.append("a.published_sort < ?")
+        params.append(date_to + "~")
+    if outlet:
+        where.append("a.publisher = ?")
+        params.append(outlet)
+    if speaker:
+        ids = _resolve_entities(conn, speaker, True)
+        if ids:
+            where.append(
+                "a.id IN (SELECT article_id FROM quotes WHERE speaker_entity_id IN"
+                f" ({_placeholders(len(ids))}))"
+            )
+            params.extend(ids)
+        else:
+            where.append("a.id IN (SELECT article_id FROM quotes WHERE speaker = ?)")
+            params.append(speaker)
+    if entity:
+        ids = _resolve_entities(conn, entity, False)
+        if not ids:
+            ids = [entity]
+        where.append(
+            "a.id IN (SELECT article_id FROM mentions WHERE entity_id IN"
+            f" ({_placeholders(len(ids))}))"
+        )
+        params.extend(ids)
+
+    match = fts_query(q) if q else ""
+    filters = {
+        "from": date_from,
+        "to": date_to,
+        "outlet": outlet or None,
+        "speaker": speaker or None,
+        "entity": entity or None,
+    }
+    if q and not match:
+        # Only punctuation: nothing can match, and FTS5 would reject an empty query.
+        return {
+            "query": q,
+            "fts": match,
+            "filters": filters,
+            "results": [],
+            "limit": limit,
+            "offset": offset,
+            "next_offset": None,
+        }
+    extra = "".join(f" AND {w}" for w in where)
+    if match:
+        sql = (
+            f"SELECT {_ARTICLE_BRIEF}, articles_fts.rank AS rank,"
+            " snippet(articles_fts, 1, char(2), char(3), '…', 28) AS snip,"
+            " highlight(articles_fts, 0, char(2), char(3)) AS title_marked"
+            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            f" WHERE articles_fts MATCH ?{extra}"
+            " ORDER BY articles_fts.rank LIMIT ? OFFSET ?"
+        )
+        args = [match, *params, limit + 1, offset]
+    else:
+        cond = " WHERE " + " AND ".join(where) if where else ""
+        sql = (
+            f"SELECT {_ARTICLE_BRIEF}, NULL AS rank, substr(a.text, 1, 240) AS snip,"
+            f" a.title AS title_marked FROM articles a{cond}"
+            " ORDER BY a.published_sort DESC, a.rowid DESC LIMIT ? OFFSET ?"
+        )
+        args = [*params, limit + 1, offset]
+    try:
+        rows = conn.execute(sql, args).fetchall()
+    except sqlite3.OperationalError as exc:
+        msg = str(exc)
+        if match and (
+            "fts5" in msg
+            or "syntax" in msg
+            or "no such column" in msg
+            or "unterminated" in msg
+            or "unknown special query" in msg
+        ):
+            raise BadQuery(f"cannot run this search query: {msg}") from exc
+        raise
+    results = []
+    for r in rows[:limit]:
+        item = _brief(r)
+        item["rank"] = r["rank"]
+        snip = r["snip"] or ""
+        item["snippet"] = _split_marks(snip if match else snip.replace("\n\n", " "))
+        item["title_marked"] = _split_marks(r["title_marked"] or "")
+        results.append(item)
+    return {
+        "query": q,
+        "fts": match,
+        "filters": filters,
+        "results": results,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if len(rows) > limit else None,
+    }
+
+
+def outlet_names(conn: sqlite3.Connection, limit: int = 500) -> list[str]:
+    """Outlet names for the search filter's suggestions."""
+    rows = conn.execute(
+        "SELECT DISTINCT publisher FROM articles WHERE publisher IS NOT NULL"
+        " ORDER BY publisher LIMIT ?",
+        (limit,),
+    )
+    return [r[0] for r in rows]
+
+
+# --- statements ----------------------------------------------------------------------
+
+
+def _group_statements(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    """Fold quotes of the same words (``statement_id``) into one statement with sources."""
+    groups: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    for r in rows:
+        key = (
+            r["statement_id"]
+            or f"{r['speaker'] or ''}\x00{' '.join(_WORD.findall(r['text'].lower()))}"
+        )
+        g = groups.get(key)
+        if g is None:
+            g = groups[key] = {
+                "statement_id": r["statement_id"],
+                "text": r["text"],
+                "kind": r["kind"],
+                "speaker": r["speaker"],
+                "speaker_entity_id": r["speaker_entity_id"],
+                "first_published": r["published"],
+                "sources": [],
+            }
+        g["sources"].append(
+            {
+                "quote_id": r["id"],
+                "article_id": r["article_id"],
+                "publisher": r["publisher"],
+                "published": r["published"],
+                "is_copy": r["duplicate_of"] is not None,
+                "cue": r["cue"],
+                "medium": r["medium"],
+                "start": r["start"],
+                "end": r["end"],
+            }
+        )
+        if r["published"] and (not g["first_published"] or r["published"] < g["first_published"]):
+            g["first_published"] = r["published"]
+    return list(groups.values())
+
+
+_QUOTE_COLS = (
+    "q.id, q.article_id, q.start, q.end, q.text, q.kind, q.speaker, q.speaker_entity_id,"
+    " q.speaker_mention, q.cue, q.medium, q.statement_id,"
+    " a.publisher, a.published, a.duplicate_of"
+)
+
+
+# --- story ---------------------------------------------------------------------------
+
+
+def story(conn: sqlite3.Connection, story_id: str) -> dict[str, Any]:
+    """A story: its articles (copies folded under their original), statements by
+    speaker, timeline events and entities."""
+    row = None
+    if _has_table(conn, "stories"):
+        row = conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+    articles = conn.execute(
+        f"SELECT {_ARTICLE_BRIEF}, a.authors, a.agencies FROM articles a WHERE a.story_id = ?"
+        " ORDER BY a.published_sort, a.rowid LIMIT 2000",
+        (story_id,),
+    ).fetchall()
+    if row is None and not articles:
+        raise NotFound(f"no story {story_id!r}")
+    if row is not None and row["merged_into"]:
+        return {"id": story_id, "merged_into": row["merged_into"]}
+
+    briefs = []
+    for a in articles:
+        b = _brief(a)
+        b["authors"] = _json_list(a["authors"])
+        b["agencies"] = _json_list(a["agencies"])
+        b["copies"] = []
+        briefs.append(b)
+    by_id = {b["id"]: b for b in briefs}
+    coverage = []
+    for b in briefs:
+        orig = b["duplicate_of"]
+        if orig and orig in by_id and orig != b["id"]:
+            by_id[orig]["copies"].append(b)
+        else:
+            coverage.append(b)
+    originals = [b for b in briefs if not b["duplicate_of"]]
+    computed_independent = sorted({b["publisher"] for b in originals if b["publisher"]})
+
+    if row is not None:
+        info = _story_brief(row)
+        info["entities"] = [
+            {
+                "id": str(e.get("id") or ""),
+                "name": str(e.get("name") or e.get("id") or ""),
+                "type": str(e.get("type") or ""),
+                "count": e.get("count"),
+            }
+            for e in _json_list(row["entities"])
+            if isinstance(e, dict) and e.get("id")
+        ]
+        if not info["independent_sources"] and computed_independent:
+            info["independent_sources"] = computed_independent
+            info["independent_source_count"] = len(computed_independent)
+    else:
+        # Stories not built yet: describe the group from its articles.
+        dates = [b["published"] for b in briefs if b["published"]]
+        info = {
+            "id": story_id,
+            "title": briefs[0]["title"] if briefs else None,
+            "summary": None,
+            "first_published": min(dates) if dates else None,
+            "last_published": max(dates) if dates else None,
+            "publishers": sorted({b["publisher"] for b in briefs if b["publisher"]}),
+            "independent_sources": computed_independent,
+            "independent_source_count": len(computed_independent),
+            "article_count": len(briefs),
+            "copy_count": len(briefs) - len(originals),
+            "entities": [],
+        }
+
+    quotes = conn.execute(
+        f"SELECT {_QUOTE_COLS} FROM quotes q JOIN articles a ON a.id = q.article_id"
+        " WHERE a.story_id = ? ORDER BY a.published_sort, q.article_id, q.start LIMIT 5000",
+        (story_id,),
+    ).fetchall()
+    speakers: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    statements = _group_statements(quotes)
+    for s in statements:
+        key = s["speaker_entity_id"] or s["speaker"] or ""
+        sp = speakers.get(key)
+        if sp is None:
+            sp = speakers[key] = {
+                "speaker": s["speaker"],
+                "speaker_entity_id": s["speaker_entity_id"],
+                "statements": [],
+            }
+        sp["statements"].append(s)
+    # Most-quoted first; unattributed words last.
+    speaker_list = sorted(
+        speakers.values(), key=lambda sp: (sp["speaker"] is None, -len(sp["statements"]))
+    )
+
+    events = conn.execute(
+        "SELECT e.id, e.article_id, e.date, e.precision, e.sort_date, e.start, e.end, e.what,"
+        " e.who, e.quote_id, a.publisher, a.duplicate_of"
+        " FROM events e JOIN articles a ON a.id = e.article_id"
+        " WHERE a.story_id = ? ORDER BY e.sort_date, a.published_sort LIMIT 2000",
+        (story_id,),
+    ).fetchall()
+    timeline = []
+    seen: set[tuple[str, str]] = set()
+    for e in events:
+        # Copies repeat their original's sentences: one entry per (date, words).
+        key = (e["date"], " ".join(_WORD.findall(e["what"].lower())))
+        if key in seen:
+            continue
+        seen.add(key)
+        timeline.append(
+            {
+                "id": e["id"],
+                "article_id": e["article_id"],
+                "publisher": e["publisher"],
+                "date": e["date"],
+                "precision": e["precision"],
+                "sort_date": e["sort_date"],
+                "start": e["start"],
+                "end": e["end"],
+                "what": e["what"],
+                "who": _json_list(e["who"]),
+                "quote_id": e["quote_id"],
+            }
+        )
+    info.update(
+        {
+            "articles": coverage,
+            "speakers": speaker_list,
+            "timeline": timeline[:500],
+        }
+    )
+    return info
+
+
+# --- article -------------------------------------------------------------------------
+
+
+def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]:
+    """An article with every annotation (offsets into ``text``), its copies and original."""
+    a = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if a is None:
+        raise NotFound(f"no article {article_id!r}")
+    text = a["text"]
+    out: dict[str, Any] = {
+        k: a[k]
+        for k in (
+            "id",
+            "source",
+            "input_id",
+            "url",
+            "title",
+            "subtitle",
+            "published",
+            "published_precision",
+            "publisher",
+            "aggregator",
+            "language",
+            "text",
+            "duplicate_of",
+            "story_id",
+        )
+    }
+    out["authors"] = _json_list(a["authors"])
+    out["agencies"] = _json_list(a["agencies"])
+    out["removed"] = [
+        {"text": str(r.get("text", "")), "reason": str(r.get("reason", ""))}
+        for r in _json_list(a["removed"])
+        if isinstance(r, dict)
+    ]
+    out["quotes"] = [
+        dict(r)
+        for r in conn.execute(
+            "SELECT id, start, end, text, kind, speaker, speaker_entity_id, speaker_mention,"
+            " speaker_start, speaker_end, cue, medium, statement_id"
+            " FROM quotes WHERE article_id = ? ORDER BY start",
+            (article_id,),
+        )
+    ]
+    out["mentions"] = [
+        dict(r)
+        for r in conn.execute(
+            "SELECT m.start, m.end, m.text, m.type, m.cluster, m.entity_id, e.name AS entity_name"
+            " FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id"
+            " WHERE m.article_id = ? ORDER BY m.start",
+            (article_id,),
+        )
+    ]
+    out["timexes"] = [
+        dict(r)
+        for r in conn.execute(
+            "SELECT id, start, end, text, type, value FROM timexes WHERE article_id = ?"
+            " ORDER BY start",
+            (article_id,),
+        )
+    ]
+    out["events"] = [
+        dict(r)
+        for r in conn.execute(
+            "SELECT id, date, precision, sort_date, start, end, what FROM events"
+            " WHERE article_id = ? ORDER BY start",
+            (article_id,),
+        )
+    ]
+    # Drop spans whose offsets do not fit the text rather than draw them in the wrong place.
+    n = len(text)
+    for key in ("quotes", "mentions", "timexes", "events"):
+        out[key] = [s for s in out[key] if 0 <= s["start"] < s["end"] <= n]
+    original = None
+    if a["duplicate_of"]:
+        o = conn.execute(
+            f"SELECT {_ARTICLE_BRIEF} FROM articles a WHERE a.id = ?", (a["duplicate_of"],)
+        ).fetchone()
+        original = _brief(o) if o else {"id": a["duplicate_of"], "title": None}
+    out["original"] = original
+    out["copies"] = [
+        _brief(r)
+        for r in conn.execute(
+            f"SELECT {_ARTICLE_BRIEF} FROM articles a WHERE a.duplicate_of = ?"
+            " ORDER BY a.published_sort LIMIT 200",
+            (article_id,),
+        )
+    ]
+    out["story"] = None
+    if a["story_id"] and _has_table(conn, "stories"):
+        s = conn.execute("SELECT id, title FROM stories WHERE id = ?", (a["story_id"],)).fetchone()
+        out["story"] = dict(s) if s else {"id": a["story_id"], "title": None}
+    elif a["story_id"]:
+        out["story"] = {"id": a["story_id"], "title": None}
+    return out
+
+
+# --- entity --------------------------------------------------------------------------
+
+
+def entity(
+    conn: sqlite3.Connection, entity_id: str, limit: int = 50, offset: int = 0
+) -> dict[str, Any]:
+    """A person or organisation: statements over time with their sources, and the
+    latest articles that mention it."""
+    e = conn.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
+    if e is None:
+        raise NotFound(f"no entity {entity_id!r}")
+    rows = conn.execute(
+        f"SELECT {_QUOTE_COLS} FROM quotes q JOIN articles a ON a.id = q.article_id"
+        " WHERE q.speaker_entity_id = ? ORDER BY a.published_sort, q.article_id, q.start"
+        " LIMIT 3000",
+        (entity_id,),
+    ).fetchall()
+    statements = _group_statements(rows)
+    page = statements[offset : offset + limit]
+    articles = conn.execute(
+        f"SELECT {_ARTICLE_BRIEF} FROM articles a WHERE a.id IN"
+        " (SELECT article_id FROM mentions WHERE entity_id = ?)"
+        " ORDER BY a.published_sort DESC LIMIT 20",
+        (entity_id,),
+    ).fetchall()
+    return {
+        "id": e["id"],
+        "name": e["name"],
+        "type": e["type"],
+        "aliases": _json_list(e["aliases"]),
+        "article_count": e["article_count"],
+        "mention_count": e["mention_count"],
+        "statement_count": len(statements),
+        "statements": page,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if len(statements) > offset + limit else None,
+        "articles": [_brief(r) for r in articles],
+    }
+
+
+# --- outlets -------------------------------------------------------------------------
+
+
+def outlets(conn: sqlite3.Connection, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    """Every outlet with its article and copy counts, biggest first."""
+    rows = conn.execute(
+        "SELECT publisher, count(*) AS articles, count(duplicate_of) AS copies,"
+        " max(published_sort) AS latest FROM articles WHERE publisher IS NOT NULL"
+        " GROUP BY publisher ORDER BY articles DESC, publisher LIMIT ? OFFSET ?",
+        (limit + 1, offset),
+    ).fetchall()
+    return {
+        "outlets": [
+            {
+                "name": r["publisher"],
+                "articles": r["articles"],
+                "copies": r["copies"],
+                "latest": r["latest"] or None,
+            }
+            for r in rows[:limit]
+        ],
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if len(rows) > limit else None,
+    }
+
+
+def outlet(conn: sqlite3.Connection, name: str, limit: int = 30, offset: int = 0) -> dict[str, Any]:
+    """One outlet: its figures, latest articles, stories it covered, who it quotes."""
+    c = conn.execute(
+        "SELECT count(*) AS n, count(duplicate_of) AS copies,"
+        " min(nullif(published_sort, '')) AS first, max(nullif(published_sort, '')) AS last"
+        " FROM articles WHERE publisher = ?",
+        (name,),
+    ).fetchone()
+    if not c["n"]:
+        raise NotFound(f"no outlet {name!r}")
+    arts = conn.execute(
+        f"SELECT {_ARTICLE_BRIEF} FROM articles a WHERE a.publisher = ?"
+        " ORDER BY a.published_sort DESC, a.rowid DESC LIMIT ? OFFSET ?",
+        (name, limit + 1, offset),
+    ).fetchall()
+    stories: list[dict[str, Any]] = []
+    if _has_table(conn, "stories"):
+        stories = [
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "last_published": r["last_published"],
+                "articles": r["n"],
+            }
+            for r in conn.execute(
+                "SELECT s.id, s.title, s.last_published, x.n FROM"
+                " (SELECT story_id, count(*) AS n FROM articles WHERE publisher = ?"
+                "  AND story_id IS NOT NULL GROUP BY story_id) x"
+                " JOIN stories s ON s.id = x.story_id"
+                " ORDER BY s.last_published DESC LIMIT 20",
+                (name,),
+            )
+        ]
+    speakers = [
+        {"speaker": r["speaker"], "speaker_entity_id": r["eid"], "quotes": r["n"]}
+        for r in conn.execute(
+            "SELECT q.speaker, max(q.speaker_entity_id) AS eid, count(*) AS n"
+            " FROM quotes q JOIN articles a ON a.id = q.article_id"
+            " WHERE a.publisher = ? AND q.speaker IS NOT NULL"
+            " GROUP BY q.speaker ORDER BY n DESC, q.speaker LIMIT 15",
+            (name,),
+        )
+    ]
+    return {
+        "name": name,
+        "article_count": c["n"],
+        "copy_count": c["copies"],
+        "first_published": c["first"],
+        "last_published": c["last"],
+        "articles": [_brief(r) for r in arts[:limit]],
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if len(arts) > limit else None,
+        "stories": stories,
+        "speakers": speakers,
+    }
