@@ -48,7 +48,9 @@ def report(name: str, rates: list[float], unit: str, **extra: Any) -> dict[str, 
         "peak_rss_mb": round(peak_rss_mb(), 1),
         **extra,
     }
-    print(f"{name}: median {result['median']} {unit} over {len(rates)} runs {result['runs']}",
-          file=sys.stderr)
+    print(
+        f"{name}: median {result['median']} {unit} over {len(rates)} runs {result['runs']}",
+        file=sys.stderr,
+    )
     print(json.dumps(result))
     return result

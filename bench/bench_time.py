@@ -23,9 +23,7 @@ from _common import pin_one_core, report, timed_runs  # noqa: E402
 
 from newsdesk.annotate.time import tag_timexes  # noqa: E402
 
-DEFAULT_DIR = (
-    Path(__file__).resolve().parents[2] / "shared" / "data" / "tempeval" / "TBAQ-cleaned"
-)
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "tempeval" / "TBAQ-cleaned"
 
 
 def load_tml(folder: Path) -> list[tuple[str, str | None]]:

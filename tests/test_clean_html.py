@@ -302,3 +302,75 @@ def test_embedded_post_kept_as_quoted_text() -> None:
     body = article_body().replace(f"<h2>{HEADING}</h2>", tweet + f"<h2>{HEADING}</h2>")
     res = extract_html(page(body), None)
     assert "The new bridge plans look great" in res.text
+
+
+def test_malformed_jsonld_values_are_ignored() -> None:
+    odd = {
+        "@type": ["NewsArticle"],
+        "headline": ["not", "a", "string"],
+        "author": {"name": 5},
+        "datePublished": 20190101,
+        "publisher": [],
+        "description": {"text": "x"},
+    }
+    head = f'<script type="application/ld+json">{json.dumps(odd)}</script>'
+    head += '<script type="application/ld+json">{"broken": </script>'
+    res = extract_html(page(article_body(), head=head), None)
+    assert res.title == TITLE  # from the <h1>/<title>, not the list
+    assert res.authors == [] and res.published is None
+    assert res.text.startswith(PARAS[0])
+
+
+def test_author_roles_outlets_and_organisations_are_not_people() -> None:
+    ld = {
+        "@type": "NewsArticle",
+        "headline": TITLE,
+        "author": [
+            {"@type": "Person", "name": "Jonas Brill, AP Science Writer"},
+            {"@type": "Person", "name": "Ana Y. Ortiz, Lowaterpost.example"},
+            {"@type": "Organization", "name": "Agence France-Presse"},
+            {"@type": "Person", "name": "Lowater"},
+        ],
+    }
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    res = extract_html(page(article_body(), head=head), None)
+    assert res.authors == ["Jonas Brill", "Ana Y. Ortiz"]
+    assert sorted(res.agencies) == ["AFP", "AP"]
+
+
+def test_publisher_name_cleanup() -> None:
+    head = '<meta property="og:site_name" content="Lowater Post | News | Sport | Weather">'
+    res = extract_html(page(article_body(), head=head), None)
+    assert res.publisher == "Lowater Post"
+
+
+def test_link_made_blocks_are_teasers() -> None:
+    from lxml import html as lxml_html
+
+    from newsdesk.clean.html import _key, _link_only_blocks
+
+    card = "Ferry timetable changes for the winter season announced"
+    linked_para = "Read how the library opened a new reading room for children"
+    item = "Market square to get new benches"
+    prose = "The mayor said the square would be ready by May and thanked the volunteers"
+    tree = lxml_html.fromstring(
+        f'<div><div><a href="/a"><img src="x.jpg"><h3>{card}</h3></a></div>'
+        f'<p><a href="/b">{linked_para}</a></p>'
+        f'<ul><li><a href="/c">{item}</a>, in pictures</li></ul>'
+        f'<p>{prose} <a href="/d">at the meeting</a>.</p></div>'
+    )
+    teasers, linky = _link_only_blocks(tree)
+    assert _key(card) in teasers
+    assert _key(linked_para) in teasers
+    assert _key(item + ", in pictures") in linky
+    assert _key(prose + " at the meeting.") not in teasers | linky
+
+
+def test_offset_map_points_at_raw_characters() -> None:
+    html = full_page()
+    res = extract_html(html, None)
+    assert res.offset_map, "plain paragraphs should be traceable to the page"
+    for clean_start, raw_start, n in res.offset_map:
+        assert res.text[clean_start : clean_start + n] == html[raw_start : raw_start + n]
+    mapped = sum(n for _, _, n in res.offset_map)
+    assert mapped >= 0.9 * len(res.text.replace("\n\n", ""))

@@ -588,3 +588,23 @@ def test_any_bytes_never_raise(tmp_path: Path, data: bytes, ext: str, gz: bool) 
             assert o.reason and "\n" not in o.reason
         else:
             assert isinstance(o.content, str) and o.content.strip()
+
+
+def test_cut_and_corrupted_demo_files_never_raise(tmp_path: Path) -> None:
+    from newsdesk.demo import CORPUS_DIR
+
+    files = [p for p in sorted(CORPUS_DIR.rglob("*")) if p.is_file() and p.suffix != ".json"]
+    assert len(files) > 10
+    for n, src in enumerate(files):
+        data = src.read_bytes()
+        for frac in (0.3, 0.7):
+            cut = tmp_path / f"{n}-{frac}{''.join(src.suffixes)}"
+            cut.write_bytes(data[: int(len(data) * frac)])
+            bad = tmp_path / f"{n}-{frac}-x{''.join(src.suffixes)}"
+            i = int(len(data) * frac)
+            bad.write_bytes(data[:i] + b"\xff\x00\xfe" + data[i + 3 :])
+            for o in read_inputs([cut, bad]):
+                assert isinstance(o, Document | Skip)
+                if isinstance(o, Skip):
+                    assert o.reason and "\n" not in o.reason
+                    assert not o.reason.startswith("unreadable ("), o  # no reader bug path

@@ -40,6 +40,11 @@ class Format(StrEnum):
     parquet = "parquet"
 
 
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
 class What(StrEnum):
     articles = "articles"
     quotes = "quotes"
@@ -106,6 +111,16 @@ def ingest(
     json_summary: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON.")
     ] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes for cleaning and annotation.")
+    ] = 1,
+    engine: Annotated[Engine, typer.Option(help="local processes or a Dask cluster.")] = (
+        "local"  # type: ignore[assignment]
+    ),
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (default: start a local cluster)."),
+    ] = None,
 ) -> None:
     """Read, clean, de-duplicate, annotate and cluster inputs into the database."""
     from newsdesk.pipeline import IngestFailed
@@ -115,7 +130,8 @@ def ingest(
     when = _parse_when(crawled_at)
     try:
         summary = run_ingest(
-            paths, db, crawled_at=when, strict=strict,
+            paths, db, crawled_at=when, strict=strict, workers=workers,
+            engine=Engine(engine).value, scheduler=scheduler,
             on_skip=lambda s: _warn(f"skipped {s.source}: {s.reason}"),
         )  # fmt: skip
     except IngestFailed as exc:
@@ -146,7 +162,7 @@ def export(
     if not Path(db).exists():
         raise UserError(f"{db}: no such database")
     if format is Format.parquet and output is None:
-        raise UserError("--format parquet needs -o FILE")
+        raise UserError("--format parquet needs -o DIR (a dataset partitioned by date)")
     export_records(db, what.value, format.value, output)
 
 
@@ -200,6 +216,7 @@ def _serve(db: str, host: str, port: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning every user error into one line on stderr."""
+    from newsdesk.export import ExportError
     from newsdesk.store import StoreError
 
     try:
@@ -216,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         where = f" {ctx.info_name}" if ctx is not None and ctx.parent is not None else ""
         _warn(f"newsdesk{where}: {exc.format_message()}")
         return exc.exit_code
-    except (UserError, StoreError) as exc:
+    except (UserError, StoreError, ExportError) as exc:
         _warn(f"newsdesk: {exc}")
         return 1
     except BrokenPipeError:

@@ -132,10 +132,11 @@ class Article:
     mentions: list[Mention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     timexes: list[Timex] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)  # annotate.timeline.TimelineEvent
 
     def record(self) -> dict[str, Any]:
         """The CONTRACT.md ``article`` record."""
         d = asdict(self)
-        for key in ("removed", "offset_map", "mentions", "quotes", "timexes", "content_hash"):
+        for key in ("removed", "offset_map", "mentions", "quotes", "timexes", "events", "content_hash"):
             d.pop(key)
         return d

@@ -113,45 +113,6 @@ def extract(paths: Iterable[str], *, crawled_at: datetime | None = None) -> Iter
         yield rec
 
 
-def _annotate(articles: list[Article]) -> None:
-    try:
-        from newsdesk.annotate import annotate_articles
-    except ImportError:  # TODO(lead): remove once every stage has landed
-        return
-    annotate_articles(articles)
-
-
-def _timeline(article: Article) -> list[Any]:
-    try:
-        from newsdesk.annotate.timeline import timeline_events
-    except ImportError:  # TODO(lead): remove once every stage has landed
-        return []
-    return timeline_events(article)
-
-
-class _NullStage:
-    """Stand-in for a stage still being built (TODO(lead): remove)."""
-
-    def assign(self, article: Article) -> Any:
-        return []
-
-    def link(self, article: Article) -> None:
-        return None
-
-    def finalize(self) -> None:
-        return None
-
-
-def _stage(module: str, name: str, *args: Any, **kwargs: Any) -> Any:
-    import importlib
-
-    try:
-        cls = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return _NullStage()
-    return cls(*args, **kwargs)
-
-
 def _sort_key(article: Article) -> tuple[int, str]:
     # Known dates first in time order; undated articles keep arrival order after them.
     return (0, article.published) if article.published else (1, "")
@@ -163,9 +124,13 @@ class CorpusWriter:
     def __init__(self, conn: sqlite3.Connection, run_id: int) -> None:
         self.conn = conn
         self.run_id = run_id
-        self.deduper = _stage("newsdesk.dedup", "Deduper", conn)
-        self.linker = _stage("newsdesk.annotate.linking", "EntityLinker", conn)
-        self.stories = _stage("newsdesk.stories", "StoryAssigner", conn, run_id=run_id)
+        from newsdesk.annotate.linking import EntityLinker
+        from newsdesk.dedup import Deduper
+        from newsdesk.stories import StoryAssigner
+
+        self.deduper = Deduper(conn)
+        self.linker = EntityLinker(conn)
+        self.stories = StoryAssigner(conn, run_id=run_id)
 
     def write_batch(self, batch: list[tuple[Article, Document]]) -> int:
         """Write one batch in one transaction; return how many were duplicates."""
@@ -182,7 +147,7 @@ class CorpusWriter:
                 if article.duplicate_of:
                     duplicates += 1
                 self.linker.link(article)
-                article.story_id = self.stories.assign(article) or None
+                article.story_id = self.stories.assign(article)
                 similarity = getattr(self.stories, "similarities", None)
                 writer.insert_raw(
                     self.conn, article.content_hash, doc.source, doc.kind,
@@ -192,7 +157,7 @@ class CorpusWriter:
                     self.conn, article, raw_hash=article.content_hash, run_id=self.run_id,
                     similarity=similarity(article.id) if similarity else None,
                 )  # fmt: skip
-                writer.insert_events(self.conn, article.id, _timeline(article))
+                writer.insert_events(self.conn, article.id, article.events)
                 if others:
                     writer.set_duplicate_of(self.conn, others)
             self.conn.execute("COMMIT")
@@ -220,18 +185,27 @@ def ingest(
     on_skip: Callable[[Skip], None] | None = None,
     progress: bool | None = None,
     batch_size: int = BATCH_SIZE,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> IngestSummary:
-    """Read, clean, annotate, de-duplicate and cluster ``paths`` into the database."""
+    """Read, clean, annotate, de-duplicate and cluster ``paths`` into the database.
+
+    ``workers``/``engine``/``scheduler`` choose where the per-document stages run
+    (see :mod:`newsdesk.parallel`); the results are the same whichever is chosen.
+    """
+    from newsdesk.parallel import Batch, make_engine
     from newsdesk.sources import read_inputs
     from newsdesk.store import connect
 
     paths = [str(p) for p in paths]
     conn = connect(db_path)
     run_id = writer.start_run(
-        conn, {"paths": paths, "crawled_at": crawled_at.isoformat() if crawled_at else None}
-    )
+        conn,
+        {"paths": paths, "crawled_at": crawled_at.isoformat() if crawled_at else None,
+         "workers": workers, "engine": engine},
+    )  # fmt: skip
     summary = IngestSummary(run_id=run_id, db=str(db_path))
-    corpus = CorpusWriter(conn, run_id)
     sources_seen: set[str] = set()
     status = "failed"
 
@@ -243,40 +217,50 @@ def ingest(
         if strict:
             raise IngestFailed(f"{s.source}: {s.reason}")
 
+    def batches() -> Iterator[Batch]:
+        pending: Batch = []
+        seen_hashes: set[str] = set()
+        for item in read_inputs(paths, crawled_at=crawled_at):
+            sources_seen.add(_file_of(item.source))
+            if isinstance(item, Skip):
+                skip(item)
+                continue
+            summary.documents += 1
+            content_hash = document_hash(item)
+            if content_hash in seen_hashes or writer.known_hashes(conn, [content_hash]):
+                summary.already_present += 1
+                continue
+            seen_hashes.add(content_hash)
+            pending.append((item, content_hash))
+            if len(pending) >= batch_size:
+                yield pending
+                pending = []
+        if pending:
+            yield pending
+
     bar = _progress(progress)
+    runner = None
     try:
+        corpus = CorpusWriter(conn, run_id)
+        runner = make_engine(engine, workers, scheduler, Path(str(db_path) + ".shards"))
         with bar:
             task = bar.add_task("ingest", total=None)
-            pending: list[tuple[Article, Document]] = []
-            seen_hashes: set[str] = set()
-            for item in read_inputs(paths, crawled_at=crawled_at):
-                sources_seen.add(_file_of(item.source))
-                if isinstance(item, Skip):
-                    skip(item)
-                    continue
-                summary.documents += 1
-                content_hash = document_hash(item)
-                if content_hash in seen_hashes or writer.known_hashes(conn, [content_hash]):
-                    summary.already_present += 1
-                    continue
-                seen_hashes.add(content_hash)
-                cleaned = clean_one(item)
-                if isinstance(cleaned, Skip):
-                    skip(cleaned)
-                    continue
-                pending.append((article_from(item, cleaned, content_hash), item))
-                if len(pending) >= batch_size:
-                    summary.duplicates += _flush(corpus, pending)
-                    summary.articles_added += len(pending)
-                    bar.advance(task, len(pending))
-                    pending = []
-            if pending:
-                summary.duplicates += _flush(corpus, pending)
-                summary.articles_added += len(pending)
-                bar.advance(task, len(pending))
+            for batch, results in runner.map(batches()):
+                pairs: list[tuple[Article, Document]] = []
+                for (doc, _), result in zip(batch, results, strict=True):
+                    if isinstance(result, Skip):
+                        skip(result)
+                    else:
+                        pairs.append((result, doc))
+                if pairs:
+                    summary.duplicates += corpus.write_batch(pairs)
+                    summary.articles_added += len(pairs)
+                bar.advance(task, len(batch))
             corpus.finish()
         status = "done"
     finally:
+        if runner is not None:
+            runner.close()
         summary.files_read = len(sources_seen)
         writer.finish_run(
             conn, run_id, status=status, files_read=summary.files_read,
@@ -285,11 +269,6 @@ def ingest(
         )  # fmt: skip
         conn.close()
     return summary
-
-
-def _flush(corpus: CorpusWriter, pending: list[tuple[Article, Document]]) -> int:
-    _annotate([a for a, _ in pending])
-    return corpus.write_batch(pending)
 
 
 def _file_of(source: str) -> str:

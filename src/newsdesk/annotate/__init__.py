@@ -70,7 +70,8 @@ def _timexes(article: Article) -> list:
     """Time expressions from the time annotator, when it is installed."""
     try:
         from newsdesk.annotate.time import tag_timexes
-    except ImportError:
+    except Exception:  # not written yet, or mid-edit: quotes and entities still work
+        log.debug("time annotator unavailable", exc_info=True)
         return []
     try:
         return list(tag_timexes(article.text, article.published))

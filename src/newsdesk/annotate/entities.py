@@ -15,70 +15,384 @@ from typing import Any
 
 from newsdesk.model import Mention
 
-KEEP_TYPES = {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "PRODUCT", "LAW",
-              "WORK_OF_ART"}
+KEEP_TYPES = {
+    "PERSON",
+    "ORG",
+    "GPE",
+    "NORP",
+    "LOC",
+    "FAC",
+    "EVENT",
+    "PRODUCT",
+    "LAW",
+    "WORK_OF_ART",
+}
 TITLES = {
-    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "president",
-    "vice", "prime", "minister", "secretary", "senator", "sen", "rep", "gov", "governor",
-    "mayor", "gen", "general", "col", "colonel", "lt", "capt", "captain", "adm", "admiral",
-    "sgt", "judge", "justice", "chancellor", "king", "queen", "prince", "princess", "pope",
-    "rev", "reverend", "father", "sister", "brother", "ambassador", "speaker", "leader",
-    "chairman", "chairwoman", "commissioner", "attorney", "director", "chief", "former",
-    "deputy", "acting", "state", "foreign", "defense", "defence", "interior", "finance",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "secretary",
+    "senator",
+    "sen",
+    "rep",
+    "gov",
+    "governor",
+    "mayor",
+    "gen",
+    "general",
+    "col",
+    "colonel",
+    "lt",
+    "capt",
+    "captain",
+    "adm",
+    "admiral",
+    "sgt",
+    "judge",
+    "justice",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "pope",
+    "rev",
+    "reverend",
+    "father",
+    "sister",
+    "brother",
+    "ambassador",
+    "speaker",
+    "leader",
+    "chairman",
+    "chairwoman",
+    "commissioner",
+    "attorney",
+    "director",
+    "chief",
+    "former",
+    "deputy",
+    "acting",
+    "state",
+    "foreign",
+    "defense",
+    "defence",
+    "interior",
+    "finance",
 }
 # person nouns that serve as roles: "the spokesman", "the Russian diplomat"
 ROLE_NOUNS = {
-    "spokesman", "spokeswoman", "spokesperson", "president", "minister", "secretary",
-    "senator", "governor", "mayor", "official", "diplomat", "envoy", "ambassador",
-    "chancellor", "director", "chief", "head", "leader", "adviser", "advisor", "aide",
-    "analyst", "economist", "professor", "researcher", "expert", "lawyer", "attorney",
-    "prosecutor", "judge", "commander", "general", "officer", "chairman", "chairwoman",
-    "chair", "ceo", "executive", "founder", "candidate", "nominee", "strategist", "pollster",
-    "lawmaker", "congressman", "congresswoman", "representative", "deputy", "manager",
-    "coach", "author", "writer", "journalist", "correspondent", "reporter", "editor",
-    "doctor", "scientist", "activist", "owner", "premier", "king", "queen", "prince", "pope",
-    "negotiator", "mediator", "commissioner", "inspector", "sheriff", "partner", "investor",
-    "businessman", "businesswoman", "billionaire", "politician", "legislator", "mogul",
-    "democrat", "republican", "vice-president", "speaker", "chief executive", "founder",
-    "actor", "actress", "singer", "player", "star", "campaigner", "organizer", "organiser",
-    "teacher", "student", "survivor", "witness", "victim", "father", "mother", "husband",
-    "wife", "son", "daughter", "brother", "sister", "physician", "surgeon", "engineer",
-    "consultant", "specialist", "historian", "lecturer", "fellow", "dean", "principal",
-    "superintendent", "commentator", "host", "anchor", "blogger", "economist", "banker",
-    "trader", "broker", "regulator", "auditor", "treasurer", "comptroller", "councilman",
-    "councilwoman", "councillor", "councilor", "administrator", "president-elect", "nominee",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "president",
+    "minister",
+    "secretary",
+    "senator",
+    "governor",
+    "mayor",
+    "official",
+    "diplomat",
+    "envoy",
+    "ambassador",
+    "chancellor",
+    "director",
+    "chief",
+    "head",
+    "leader",
+    "adviser",
+    "advisor",
+    "aide",
+    "analyst",
+    "economist",
+    "professor",
+    "researcher",
+    "expert",
+    "lawyer",
+    "attorney",
+    "prosecutor",
+    "judge",
+    "commander",
+    "general",
+    "officer",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "ceo",
+    "executive",
+    "founder",
+    "candidate",
+    "nominee",
+    "strategist",
+    "pollster",
+    "lawmaker",
+    "congressman",
+    "congresswoman",
+    "representative",
+    "deputy",
+    "manager",
+    "coach",
+    "author",
+    "writer",
+    "journalist",
+    "correspondent",
+    "reporter",
+    "editor",
+    "doctor",
+    "scientist",
+    "activist",
+    "owner",
+    "premier",
+    "king",
+    "queen",
+    "prince",
+    "pope",
+    "negotiator",
+    "mediator",
+    "commissioner",
+    "inspector",
+    "sheriff",
+    "partner",
+    "investor",
+    "businessman",
+    "businesswoman",
+    "billionaire",
+    "politician",
+    "legislator",
+    "mogul",
+    "democrat",
+    "republican",
+    "vice-president",
+    "speaker",
+    "chief executive",
+    "actor",
+    "actress",
+    "singer",
+    "player",
+    "star",
+    "campaigner",
+    "organizer",
+    "organiser",
+    "teacher",
+    "student",
+    "survivor",
+    "witness",
+    "victim",
+    "father",
+    "mother",
+    "husband",
+    "wife",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "physician",
+    "surgeon",
+    "engineer",
+    "consultant",
+    "specialist",
+    "historian",
+    "lecturer",
+    "fellow",
+    "dean",
+    "principal",
+    "superintendent",
+    "commentator",
+    "host",
+    "anchor",
+    "blogger",
+    "banker",
+    "trader",
+    "broker",
+    "regulator",
+    "auditor",
+    "treasurer",
+    "comptroller",
+    "councilman",
+    "councilwoman",
+    "councillor",
+    "councilor",
+    "administrator",
+    "president-elect",
 }
 ORG_NOUNS = {
-    "ministry", "agency", "company", "department", "government", "administration", "firm",
-    "group", "organization", "organisation", "committee", "council", "commission", "office",
-    "court", "party", "campaign", "bank", "army", "military", "police", "service", "union",
-    "newspaper", "paper", "network", "channel", "board", "authority", "institute",
-    "university", "team", "club", "foundation", "center", "centre", "association",
-    "coalition", "alliance", "bureau", "embassy", "kremlin", "house", "senate", "congress",
-    "parliament", "corporation", "outlet", "publication", "report", "statement", "poll",
-    "survey", "study",
+    "ministry",
+    "agency",
+    "company",
+    "department",
+    "government",
+    "administration",
+    "firm",
+    "group",
+    "organization",
+    "organisation",
+    "committee",
+    "council",
+    "commission",
+    "office",
+    "court",
+    "party",
+    "campaign",
+    "bank",
+    "army",
+    "military",
+    "police",
+    "service",
+    "union",
+    "newspaper",
+    "paper",
+    "network",
+    "channel",
+    "board",
+    "authority",
+    "institute",
+    "university",
+    "team",
+    "club",
+    "foundation",
+    "center",
+    "centre",
+    "association",
+    "coalition",
+    "alliance",
+    "bureau",
+    "embassy",
+    "kremlin",
+    "house",
+    "senate",
+    "congress",
+    "parliament",
+    "corporation",
+    "outlet",
+    "publication",
+    "report",
+    "statement",
+    "poll",
+    "survey",
+    "study",
 }
+# "the company said": the latest organisation; "the city said": the latest place
+GENERIC_ORG = set(
+    [
+        "company",
+        "firm",
+        "utility",
+        "airline",
+        "agency",
+        "corporation",
+        "business",
+        "retailer",
+        "carrier",
+        "manufacturer",
+        "startup",
+        "nonprofit",
+        "charity",
+        "insurer",
+        "operator",
+        "developer",
+        "automaker",
+        "chain",
+    ]
+)
+PLACE_NOUNS = set(
+    ["city", "county", "state", "town", "country", "district", "province", "region", "village"]
+)
+ORG_NOUNS |= GENERIC_ORG | PLACE_NOUNS
 MALE = {"he", "him", "his", "himself"}
 FEMALE = {"she", "her", "hers", "herself"}
-_MALE_WORDS = {"mr", "spokesman", "chairman", "congressman", "businessman", "king",
-               "prince", "husband", "father", "son", "brother", "sir", "lord", "councilman",
-               "actor"}
-_FEMALE_WORDS = {"mrs", "ms", "miss", "spokeswoman", "chairwoman", "congresswoman", "queen",
-                 "princess", "wife", "mother", "daughter", "sister", "dame", "lady",
-                 "businesswoman", "councilwoman", "actress"}
+_MALE_WORDS = {
+    "mr",
+    "spokesman",
+    "chairman",
+    "congressman",
+    "businessman",
+    "king",
+    "prince",
+    "husband",
+    "father",
+    "son",
+    "brother",
+    "sir",
+    "lord",
+    "councilman",
+    "actor",
+}
+_FEMALE_WORDS = {
+    "mrs",
+    "ms",
+    "miss",
+    "spokeswoman",
+    "chairwoman",
+    "congresswoman",
+    "queen",
+    "princess",
+    "wife",
+    "mother",
+    "daughter",
+    "sister",
+    "dame",
+    "lady",
+    "businesswoman",
+    "councilwoman",
+    "actress",
+}
 # exonyms and old transliterations that name the same place
 PLACE_VARIANTS = {
-    "kiev": "kyiv", "kharkov": "kharkiv", "odessa": "odesa", "lvov": "lviv",
-    "bombay": "mumbai", "calcutta": "kolkata", "madras": "chennai", "peking": "beijing",
-    "canton": "guangzhou", "burma": "myanmar", "ceylon": "sri lanka", "byelorussia": "belarus",
-    "turkey": "turkiye", "ivory coast": "cote d'ivoire", "the ukraine": "ukraine",
-    "united states of america": "united states", "the united states": "united states",
-    "u.s.": "united states", "us": "united states", "usa": "united states",
-    "u.k.": "united kingdom", "uk": "united kingdom", "britain": "united kingdom",
+    "kiev": "kyiv",
+    "kharkov": "kharkiv",
+    "odessa": "odesa",
+    "lvov": "lviv",
+    "bombay": "mumbai",
+    "calcutta": "kolkata",
+    "madras": "chennai",
+    "peking": "beijing",
+    "canton": "guangzhou",
+    "burma": "myanmar",
+    "ceylon": "sri lanka",
+    "byelorussia": "belarus",
+    "turkey": "turkiye",
+    "ivory coast": "cote d'ivoire",
+    "the ukraine": "ukraine",
+    "united states of america": "united states",
+    "the united states": "united states",
+    "u.s.": "united states",
+    "us": "united states",
+    "usa": "united states",
+    "u.k.": "united kingdom",
+    "uk": "united kingdom",
+    "britain": "united kingdom",
     "great britain": "united kingdom",
 }
-_NAME_PARTICLES = {"de", "da", "van", "von", "der", "den", "la", "le", "del", "al", "bin", "ibn",
-                   "di", "du", "dos", "das", "ter"}
+_NAME_PARTICLES = {
+    "de",
+    "da",
+    "van",
+    "von",
+    "der",
+    "den",
+    "la",
+    "le",
+    "del",
+    "al",
+    "bin",
+    "ibn",
+    "di",
+    "du",
+    "dos",
+    "das",
+    "ter",
+}
 
 
 def fold(s: str) -> str:
@@ -157,8 +471,11 @@ class EntityIndex:
         """The mention overlapping [start, end), the longest one first."""
         best = None
         for m in self.mentions:
-            if m.start < end and m.end > start and (best is None or m.end - m.start >
-                                                       best.end - best.start):
+            if (
+                m.start < end
+                and m.end > start
+                and (best is None or m.end - m.start > best.end - best.start)
+            ):
                 best = m
         return best
 
@@ -197,14 +514,23 @@ class EntityIndex:
         want = "m" if p in MALE else "f" if p in FEMALE else None
         if p in {"i", "me", "we", "us", "you", "it", "they", "them"}:
             return None
-        cands = [c for _, c in self.persons_before(pos) if not (want and c.gender and
-                                                                 c.gender != want)]
-        if not cands:
+        ranked = [
+            (last, c)
+            for last, c in self.persons_before(pos)
+            if not (want and c.gender and c.gender != want)
+        ]
+        if not ranked:
             return None
-        for cid in recent[:1]:
-            ch = self.chains[cid]
-            if ch in cands[:4] and ch.type == "PERSON":
-                return ch
+        cands = [c for _, c in ranked]
+        speaker = self.chains[recent[0]] if recent else None
+        para = self.text.rfind("\n", 0, pos) + 1
+        local = [c for last, c in ranked if last >= para]
+        if local:
+            # someone named in this paragraph: the latest speaker if among them, else
+            # the latest person named ("Robinson packed his things. He ...")
+            return speaker if speaker in local else local[0]
+        if speaker is not None and speaker in cands[:4]:
+            return speaker
         return cands[0]
 
     def resolve_role(self, head: str, phrase: str, pos: int, recent: list[int]) -> Chain | None:
@@ -216,8 +542,11 @@ class EntityIndex:
                 if head in c.roles:
                     return c
             g = "m" if head in _MALE_WORDS else "f" if head in _FEMALE_WORDS else None
-            return self.resolve_pronoun("she" if g == "f" else "he" if g else "they_", pos,
-                                        recent) if persons else None
+            return (
+                self.resolve_pronoun("she" if g == "f" else "he" if g else "they_", pos, recent)
+                if persons
+                else None
+            )
         if head in ORG_NOUNS:
             best = None
             for c in self.chains:
@@ -229,7 +558,23 @@ class EntityIndex:
                 words = set(name_key(c.canonical, c.type).split())
                 if head in words and (best is None or ps[-1] > best[0]):
                     best = (ps[-1], c)
-            return best[1] if best else None
+            if best:
+                return best[1]
+            # "a Reuters/Ipsos poll ... the poll": the organisation named before the noun
+            for m in reversed(self.mentions):
+                if m.end > pos or m.type not in {"ORG", "GPE", "NORP"}:
+                    continue
+                after = self.text[m.end : m.end + 40].lower()
+                after = re.split(r"[.;:!?\n]", after)[0]
+                if re.search(rf"\b{re.escape(head)}s?\b", after):
+                    return self.chains[m.cluster]
+            want = {"ORG"} if head in GENERIC_ORG else {"GPE"} if head in PLACE_NOUNS else set()
+            latest = None
+            for c in self.chains:
+                ps = [p for p in c.positions if p < pos]
+                if c.type in want and ps and (latest is None or ps[-1] > latest[0]):
+                    latest = (ps[-1], c)
+            return latest[1] if latest else None
         return None
 
 
@@ -245,8 +590,9 @@ def _strip_span(text: str, s: int, e: int, etype: str) -> tuple[int, int]:
     if etype == "PERSON":
         while True:
             m2 = re.match(r"([A-Z][a-z]*\.?)\s+(?=[A-Z])", text[s:e])
-            if m2 and (m2.group(1).lower().rstrip(".") in TITLES
-                       or m2.group(1).lower() in ROLE_NOUNS):
+            if m2 and (
+                m2.group(1).lower().rstrip(".") in TITLES or m2.group(1).lower() in ROLE_NOUNS
+            ):
                 s += m2.end()
             else:
                 break
@@ -295,8 +641,29 @@ _ROLE_NAME_AFTER = re.compile(
     rf"(?<![\w.])({_NAME}),\s+(?:(?:an?|the|who is|who was)\s+)?(?:[\w'\u2019.-]+\s+){{0,6}}?"
     rf"(?i:{_ROLE_ALT})\b"
 )
-_NOT_NAME_WORDS = {"the", "a", "an", "of", "and", "in", "on", "for", "to", "but", "as", "at",
-                   "by", "with", "from", "this", "that", "his", "her", "their", "its"}
+_NOT_NAME_WORDS = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "and",
+    "in",
+    "on",
+    "for",
+    "to",
+    "but",
+    "as",
+    "at",
+    "by",
+    "with",
+    "from",
+    "this",
+    "that",
+    "his",
+    "her",
+    "their",
+    "its",
+}
 
 
 def _role_anchored(text: str) -> list[tuple[int, int]]:
@@ -425,8 +792,11 @@ def build_entities(text: str, ner_doc: Any, in_quote: Any = None) -> EntityIndex
         if is_person(s, e, label):
             continue
         if label == "PERSON":
-            alt = max((k for k in votes.get(text[s:e], {}) if k != "PERSON"),
-                      key=lambda k: votes[text[s:e]][k], default="ORG")
+            alt = max(
+                (k for k in votes.get(text[s:e], {}) if k != "PERSON"),
+                key=lambda k: votes[text[s:e]][k],
+                default="ORG",
+            )
             label = alt
         surface = text[s:e]
         chain = None

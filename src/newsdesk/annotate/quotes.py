@@ -30,22 +30,114 @@ SUBJ = {"nsubj", "nsubjpass", "csubj"}
 CLIMB = {"advcl", "xcomp", "conj", "acl", "pcomp", "prep", "dep"}
 PRONOUNS = {"he", "she", "they", "i", "we", "it", "him", "her", "them"}
 WEEKDAYS = {
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "today", "yesterday", "tonight", "morning", "evening", "night",
-    "afternoon", "week", "weekend", "month", "year", "day",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "today",
+    "yesterday",
+    "tonight",
+    "morning",
+    "evening",
+    "night",
+    "afternoon",
+    "week",
+    "weekend",
+    "month",
+    "year",
+    "day",
 }
 MEDIA_WORDS = {
-    "television", "tv", "radio", "social media", "media", "camera", "podcast", "air", "twitter",
-    "facebook", "telegram", "instagram", "x", "youtube", "tiktok", "website", "blog",
-    "statement", "interview", "press conference", "news conference", "briefing",
+    "television",
+    "tv",
+    "radio",
+    "social media",
+    "media",
+    "camera",
+    "podcast",
+    "air",
+    "twitter",
+    "facebook",
+    "telegram",
+    "instagram",
+    "x",
+    "youtube",
+    "tiktok",
+    "website",
+    "blog",
+    "statement",
+    "interview",
+    "press conference",
+    "news conference",
+    "briefing",
 }
 MEDIA_TAIL = re.compile(
     r"\s+(?:platform|account|page|channel|feed|show|program|programme|site|network|app)$", re.I
 )
-PLURAL_PERSON = {"officials", "sources", "people", "experts", "analysts", "aides", "leaders",
-                 "diplomats", "lawmakers", "residents", "critics", "supporters", "authorities",
-                 "observers", "witnesses", "investigators", "prosecutors", "economists"}
+PLURAL_PERSON = {
+    "officials",
+    "sources",
+    "people",
+    "experts",
+    "analysts",
+    "aides",
+    "leaders",
+    "diplomats",
+    "lawmakers",
+    "residents",
+    "critics",
+    "supporters",
+    "authorities",
+    "observers",
+    "witnesses",
+    "investigators",
+    "prosecutors",
+    "economists",
+}
+
+
+# nouns for documents and figures that carry a source: "estimates from X", "data from X"
+SOURCE_NOUNS = set(
+    [
+        "report",
+        "statement",
+        "poll",
+        "survey",
+        "study",
+        "estimates",
+        "estimate",
+        "data",
+        "figures",
+        "analysis",
+        "website",
+        "records",
+        "documents",
+        "research",
+        "filing",
+        "letter",
+        "release",
+        "memo",
+        "findings",
+        "numbers",
+    ]
+)
+# institutions named by a common noun: "according to police"
+INSTITUTIONS = set(["police", "prosecutors", "authorities", "military", "army", "government"])
 
 
 @dataclass
@@ -103,7 +195,7 @@ class QuoteFinder:
             return False
         if lemma == "point" and not any(c.text.lower() == "out" for c in tok.children):
             return False
-        if tok.tag_.startswith("VB") or tok.pos_ == "VERB":
+        if tok.tag_.startswith("VB"):
             return True
         # the small parser sometimes takes "..., writing, '...'" for a noun
         return tok.text.lower().endswith("ing") and lemma in cues.STRONG
@@ -117,8 +209,12 @@ class QuoteFinder:
             subj = next((c for c in tok.children if c.dep_ in SUBJ), None)
             if subj is not None:
                 # "X said Y do Z, adding ...": the participle belongs to the speech verb
-                if (participle and tok is not verb and tok.dep_ == "ccomp"
-                        and cues.lemma_of(tok.head.text) in cues.SPEECH):
+                if (
+                    participle
+                    and tok is not verb
+                    and tok.dep_ == "ccomp"
+                    and cues.lemma_of(tok.head.text) in cues.SPEECH
+                ):
                     tok = tok.head
                     continue
                 return subj
@@ -156,7 +252,17 @@ class QuoteFinder:
         s, e = u.start(subj), u.end(subj)
         ents = self.ents
         word = subj.text.lower()
-        if subj.pos_ == "PRON" or word in PRONOUNS:
+        if _pos(subj) == "PRON" or word in PRONOUNS:
+            last = self.last
+            if (
+                word in {"they", "it"}
+                and last is not None
+                and last.speaker
+                and last.speaker_type in {"ORG", "GPE", "NORP"}
+                and 0 <= s - last.end < 400
+            ):
+                # "..., the utility said. It added that ...": the organisation goes on
+                return Speaker(last.speaker, subj.text, s, e, last.speaker_type, None)
             if word in {"i", "we", "it", "they", "them", "you", "who", "that", "which"}:
                 return Speaker(None, subj.text, s, e, None, None)
             ch = ents.resolve_pronoun(word, s, self.recent)
@@ -167,7 +273,7 @@ class QuoteFinder:
         if m is not None:
             ch = ents.chain(m.cluster)
             return Speaker(ch.canonical, m.text, m.start, m.end, ch.type, ch.id)
-        if subj.pos_ == "PROPN":
+        if _pos(subj) == "PROPN":
             ns, ne = self._np_span(u, subj)
             ch = ents.lookup(self.text[ns:ne])
             if ch is not None:
@@ -182,28 +288,44 @@ class QuoteFinder:
         ns, ne = self._np_span(u, subj)
         phrase = self.text[ns:ne]
         det = [c.text.lower() for c in subj.lefts if c.dep_ in {"det", "poss"}]
-        if word in ROLE_NOUNS or word in ORG_NOUNS:
-            if not det or det[0] in {"the", "this", "that", "his", "her", "its", "their"}:
-                ch = ents.resolve_role(word, phrase, ns, self.recent)
-                if ch is not None and not (word in ORG_NOUNS and ch.type == "PERSON"):
-                    return Speaker(ch.canonical, phrase, ns, ne, ch.type, ch.id)
+        definite = not det or det[0] in {"the", "this", "that", "his", "her", "its", "their"}
+        if (word in ROLE_NOUNS or word in ORG_NOUNS) and definite:
+            ch = ents.resolve_role(word, phrase, ns, self.recent)
+            if ch is not None and not (word in ORG_NOUNS and ch.type == "PERSON"):
+                return Speaker(ch.canonical, phrase, ns, ne, ch.type, ch.id)
         # "A Reuters/Ipsos poll", "Kremlin officials": an organisation inside the phrase;
         # "a spokesperson for Edison": an unnamed role speaks for its organisation
         inner = [mm for mm in ents.mentions if mm.start >= ns and mm.end <= ne]
-        if word in ROLE_NOUNS or word in ORG_NOUNS or word in PLURAL_PERSON:
+        if word in ROLE_NOUNS or word in ORG_NOUNS or word in PLURAL_PERSON or word in SOURCE_NOUNS:
             for c in subj.rights:
                 if c.dep_ == "prep" and c.text.lower() in {"for", "at", "of", "from", "with"}:
                     for p in c.children:
                         if p.dep_ == "pobj":
-                            inner += [mm for mm in ents.mentions
-                                      if u.start(p.left_edge) <= mm.start
-                                      and mm.end <= u.end(p.right_edge) and mm.type == "ORG"]
+                            inner += [
+                                mm
+                                for mm in ents.mentions
+                                if u.start(p.left_edge) <= mm.start
+                                and mm.end <= u.end(p.right_edge)
+                                and mm.type == "ORG"
+                            ]
         for mm in inner:
             ch = ents.chain(mm.cluster)
             if ch.type == "ORG" or (ch.type == "PERSON" and word not in ROLE_NOUNS):
                 if word in PLURAL_PERSON:
                     return Speaker(_no_det(phrase), phrase, ns, ne, "ORG", None)
                 return Speaker(ch.canonical, phrase, ns, ne, ch.type, ch.id)
+        # a proper noun the model did not tag: a named source all the same
+        props = [
+            t for t in subj.subtree if _pos(t) == "PROPN" and u.start(t) >= ns and u.end(t) <= ne
+        ]
+        if props and (subj in props or word in ORG_NOUNS or word in SOURCE_NOUNS):
+            lo, hi = u.start(props[0]), u.end(props[-1])
+            name = self.text[lo:hi]
+            if not re.search(r"[.,;:]", name) and lo >= ns:
+                kind = "PERSON" if subj in props and len(props) >= 2 else "ORG"
+                return Speaker(name, phrase, ns, ne, kind, None)
+        if word in INSTITUTIONS and (not det or det[0] == "the"):
+            return Speaker(_no_det(phrase), phrase, ns, ne, "ORG", None)
         return Speaker(None, phrase, ns, ne, None, None)
 
     def medium(self, u: Unit, cue: Any) -> str | None:
@@ -213,7 +335,7 @@ class QuoteFinder:
         for _ in range(2):
             if lemma == "tell" or cues.lemma_of(tok.text) == "tell":
                 for c in tok.children:
-                    if c.dep_ in {"dobj", "dative", "iobj"} and c.pos_ != "PRON":
+                    if c.dep_ in {"dobj", "dative", "iobj"} and _pos(c) != "PRON":
                         return self._media_name(u, c)
             for c in tok.children:
                 if c.dep_ == "prep" and c.text.lower() in {"on", "to", "in", "via", "with"}:
@@ -222,7 +344,7 @@ class QuoteFinder:
                             continue
                         name = self._media_name(u, p)
                         low = (name or "").lower()
-                        if c.text.lower() == "to" and p.pos_ == "PRON":
+                        if c.text.lower() == "to" and _pos(p) == "PRON":
                             continue
                         if c.text.lower() == "in" and low in {"interview", "statement"}:
                             for pp in p.children:
@@ -234,8 +356,11 @@ class QuoteFinder:
                         if not name or p.text.lower() in WEEKDAYS or p.ent_type_ in {"DATE"}:
                             continue
                         proper = any(w[:1].isupper() for w in name.split())
-                        if p.pos_ == "PROPN" or proper or low in MEDIA_WORDS or (
-                            c.text.lower() == "to" and p.tag_ == "NNS"
+                        if (
+                            _pos(p) == "PROPN"
+                            or proper
+                            or low in MEDIA_WORDS
+                            or (c.text.lower() == "to" and p.tag_ == "NNS")
                         ):
                             return name
             if tok.dep_ in {"advcl", "xcomp", "conj"} and tok.head is not tok:
@@ -276,11 +401,10 @@ class QuoteFinder:
             seen = 0
             while a is not a.head or seen == 0:
                 seen += 1
-                if not (q.start <= u.start(a) < q.end):
-                    if self._is_cue(u, a, kinds):
-                        if best is None or depth < best[0]:
-                            best = (depth, a)
-                        break
+                if not (q.start <= u.start(a) < q.end) and self._is_cue(u, a, kinds):
+                    if best is None or depth < best[0]:
+                        best = (depth, a)
+                    break
                 if a is a.head:
                     break
                 a, depth = a.head, depth + 1
@@ -298,15 +422,26 @@ class QuoteFinder:
 
         return min(cands, key=dist)
 
-    def _emit(self, s: int, e: int, kind: str, sp: Speaker, cue: str | None,
-              medium: str | None) -> Quote:
+    def _emit(
+        self, s: int, e: int, kind: str, sp: Speaker, cue: str | None, medium: str | None
+    ) -> Quote:
         while s < e and self.text[s] in " ,;:\u2014-":
             s += 1
         while e > s and self.text[e - 1] in " ,;:\u2014-":
             e -= 1
-        qt = Quote(s, e, self.text[s:e], kind, speaker=sp.name, speaker_mention=sp.mention,
-                   speaker_start=sp.start, speaker_end=sp.end, speaker_type=sp.type, cue=cue,
-                   medium=medium)
+        qt = Quote(
+            s,
+            e,
+            self.text[s:e],
+            kind,
+            speaker=sp.name,
+            speaker_mention=sp.mention,
+            speaker_start=sp.start,
+            speaker_end=sp.end,
+            speaker_type=sp.type,
+            cue=cue,
+            medium=medium,
+        )
         self.quotes.append(qt)
         if sp.chain is not None:
             ch = self.ents.chain(sp.chain)
@@ -316,12 +451,15 @@ class QuoteFinder:
                 self.recent.insert(0, sp.chain)
             if sp.start is not None and sp.start not in ch.positions:
                 bisect.insort(ch.positions, sp.start)
-            if sp.start is not None and sp.end is not None and self.ents.mention_at(
-                sp.start, sp.end
-            ) is None:
+            if (
+                sp.start is not None
+                and sp.end is not None
+                and self.ents.mention_at(sp.start, sp.end) is None
+            ):
                 self.extra_mentions.append(
-                    Mention(sp.start, sp.end, self.text[sp.start : sp.end], ch.type, ch.id,
-                            ch.canonical)
+                    Mention(
+                        sp.start, sp.end, self.text[sp.start : sp.end], ch.type, ch.id, ch.canonical
+                    )
                 )
         return qt
 
@@ -344,11 +482,23 @@ class QuoteFinder:
                 bare = not re.search(r"[A-Za-z]{2,}", rest)
                 if self.last is not None and (bare or q.continued):
                     sp = self._continue_speaker()
-                    qt = self._emit(q.start, q.end, "direct" if bare else kind, sp,
-                                    self.last.cue, self.last.medium)
+                    qt = self._emit(
+                        q.start,
+                        q.end,
+                        "direct" if bare else kind,
+                        sp,
+                        self.last.cue,
+                        self.last.medium,
+                    )
                 else:
-                    qt = self._emit(q.start, q.end, kind, Speaker(None, None, None, None,
-                                                                  None, None), None, None)
+                    qt = self._emit(
+                        q.start,
+                        q.end,
+                        kind,
+                        Speaker(None, None, None, None, None, None),
+                        None,
+                        None,
+                    )
             if qt.speaker or qt.speaker_mention:
                 self.last = qt
         if u is not None:
@@ -361,8 +511,14 @@ class QuoteFinder:
         if last.speaker_start is not None:
             m = self.ents.mention_at(last.speaker_start, last.speaker_end or last.speaker_start)
             chain = m.cluster if m is not None else None
-        return Speaker(last.speaker, last.speaker_mention, last.speaker_start, last.speaker_end,
-                       last.speaker_type, chain)
+        return Speaker(
+            last.speaker,
+            last.speaker_mention,
+            last.speaker_start,
+            last.speaker_end,
+            last.speaker_type,
+            chain,
+        )
 
     # ------------------------------------------------------------------ indirect
     def _indirect(self, u: Unit, qs: list[QuoteSpan]) -> None:
@@ -379,8 +535,9 @@ class QuoteFinder:
             lemma = cues.lemma_of(tok.text)
             comp = [c for c in tok.children if c.dep_ == "ccomp"]
             subj = self.subject_of(tok)
-            if lemma in cues.COGNITIVE and (subj is None or subj.text.lower() in {"i", "we",
-                                                                                   "you"}):
+            if lemma in cues.COGNITIVE and (
+                subj is None or subj.text.lower() in {"i", "we", "you"}
+            ):
                 continue
             if comp:
                 c = comp[0]
@@ -395,15 +552,20 @@ class QuoteFinder:
                 # "X called for Y", "X urged voters to ...": the object is the content
                 objs = [c for c in tok.children if c.dep_ in {"dobj", "xcomp"}]
                 if lemma == "call":
-                    objs = [g for c in tok.children if c.dep_ == "prep" and c.text == "for"
-                            for g in c.children if g.dep_ == "pobj"]
-                if not objs or subj is None or subj.pos_ not in {"PROPN", "PRON", "NOUN"}:
+                    objs = [
+                        g
+                        for c in tok.children
+                        if c.dep_ == "prep" and c.text == "for"
+                        for g in c.children
+                        if g.dep_ == "pobj"
+                    ]
+                if not objs or subj is None or _pos(subj) not in {"PROPN", "PRON", "NOUN"}:
                     continue
                 s = min(u.start(o.left_edge) for o in objs)
                 e = max(u.end(o.right_edge) for o in objs)
                 if e - s < 15:
                     continue
-            elif (m := _THAT_AFTER.match(self.text, u.end(tok), u.end(tok.sent[-1]))):
+            elif m := _THAT_AFTER.match(self.text, u.end(tok), u.end(tok.sent[-1])):
                 # the parser lost the clause: "said in an earnings call that ..."
                 s, e = m.start(1), u.end(tok.sent[-1])
             else:
@@ -419,8 +581,7 @@ class QuoteFinder:
                     continue
             if e - s < 12:
                 continue
-            covered = sum(min(e, q.end) - max(s, q.start) for q in qs if q.start < e and
-                          q.end > s)
+            covered = sum(min(e, q.end) - max(s, q.start) for q in qs if q.start < e and q.end > s)
             if covered >= 0.6 * (e - s):
                 continue
             sp = self.resolve(u, subj)
@@ -453,6 +614,20 @@ class QuoteFinder:
 
 
 _THAT_AFTER = re.compile(r"[^.;:!?\"\u201c\u201d]{0,60}?\b(that\s)")
+
+
+def _pos(tok: Any) -> str:
+    """Coarse part of speech from the fine tag (the attribute ruler is not run)."""
+    tag = tok.tag_
+    if tag in {"NNP", "NNPS"}:
+        return "PROPN"
+    if tag in {"PRP", "PRP$", "WP", "WP$"}:
+        return "PRON"
+    if tag.startswith("NN"):
+        return "NOUN"
+    if tag.startswith("VB"):
+        return "VERB"
+    return tag
 
 
 def _no_det(phrase: str) -> str:

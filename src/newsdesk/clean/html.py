@@ -112,7 +112,12 @@ _ISO_DATE_RE = re.compile(
 _URL_DATE_RE = re.compile(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|$|-|\.)")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 _BY_RE = re.compile(r"^\s*(?:by|von|par|por|di|door)\s*[:\s]\s*", re.IGNORECASE)
-_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|\||\band\b|&|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
+_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|\||\band\b|&)\s*", re.IGNORECASE)
+_ROLE_RE = re.compile(
+    r"\b(?:(?:\w+ )?writer|correspondent|reporter|editor|columnist|contributor|staff)s?\b",
+    re.IGNORECASE,
+)
+_DOMAIN_RE = re.compile(r"\w\.(?:com|net|org|co|info|news)\b|^@", re.IGNORECASE)
 _TITLE_SEP_RE = re.compile(r"\s+[|\-\u2013\u2014\u00b7:\u2022\u00bb]\s+")
 
 # In-body teaser lines: "READ MORE: <headline>", "Related: <headline>", "DON'T MISS".
@@ -217,16 +222,16 @@ def extract_html(html: str, url: str | None = None) -> CleanResult:
     _neutralise_inline(tree)
     _plain_embeds(tree)
     _merge_split_body(tree)
-    drop = _headline_keys(meta, tree)
+    drop = _headline_keys(meta)
     teasers, linky = _link_only_blocks(tree)
     text, removed = _body_text(tree, url, drop, teasers, linky)
     if len(_WORD_RE.findall(text)) < MIN_BODY_WORDS:
         raise CleanError("no article text found in HTML page")
 
     page_url = _canonical_url(meta, url)
-    authors, agencies = _authors(meta, tree, text)
-    published, precision = _published(meta, tree, page_url or url)
-    title = _title(meta, tree)
+    authors, agencies = _authors(meta, text)
+    published, precision = _published(meta, page_url or url)
+    title = _title(meta)
     return CleanResult(
         text=text,
         title=title,
@@ -239,12 +244,33 @@ def extract_html(html: str, url: str | None = None) -> CleanResult:
         url=page_url,
         language=_language(text),
         removed=removed,
+        offset_map=_offset_map(text, html),
     )
 
 
 # --------------------------------------------------------------------------
 # body
 # --------------------------------------------------------------------------
+
+
+def _offset_map(text: str, html: str) -> list[tuple[int, int, int]]:
+    """(clean_start, raw_start, length) runs for paragraphs found verbatim in the page.
+
+    Paragraphs with entities or inline markup inside are simply not mapped; a
+    forward cursor keeps repeated phrases tied to their first later occurrence.
+    """
+    runs: list[tuple[int, int, int]] = []
+    cursor = 0
+    start = 0
+    for para in text.split("\n\n"):
+        pos = html.find(para, cursor)
+        if pos < 0:
+            pos = html.find(para)
+        if pos >= 0:
+            runs.append((start, pos, len(para)))
+            cursor = pos + len(para)
+        start += len(para) + 2
+    return runs
 
 
 def _neutralise_inline(tree: Any) -> None:
@@ -285,9 +311,9 @@ def _merge_split_body(tree: Any) -> None:
     """Join an article body that the page splits into several same-class chunks.
 
     Some layouts cut the body into sibling-like containers (ads between them);
-    trafilatura keeps only the first. Containers sharing the tag and class of the
-    one holding the most paragraph text, each with real paragraphs, are moved
-    into it in document order.
+    trafilatura keeps only the first. When containers share the tag and class of
+    the one holding the most paragraph text, each with real paragraphs, their
+    lowest common ancestor takes that class instead, so all are kept in order.
     """
     text_by_parent: dict[Any, int] = {}
     count_by_parent: dict[Any, int] = {}
@@ -339,18 +365,18 @@ def _run(tree: Any, url: str | None, mode: str) -> str:
     return tr["xmltotxt"](doc.body, False) or ""
 
 
-def _key(s: str | None) -> str:
-    """Comparison key of a line: its lower-cased \\w+ tokens."""
-    return " ".join(_WORD_RE.findall((s or "").casefold()))
+def _key(s: Any) -> str:
+    """Comparison key of a line: its lower-cased \\w+ tokens ('' for a non-string)."""
+    if not isinstance(s, str):
+        return ""
+    return " ".join(_WORD_RE.findall(s.casefold()))
 
 
-def _headline_keys(meta: dict[str, Any], tree: Any) -> tuple[set[str], set[str]]:
+def _headline_keys(meta: dict[str, Any]) -> tuple[set[str], set[str]]:
     """Keys of the page's headline variants and of its description."""
     m = meta["meta"]
     heads = {_key(meta["title"]), _key(m.get("og:title")), _key(meta["ld_article"].get("headline"))}
-    h1 = tree.find(".//h1")
-    if h1 is not None:
-        heads.add(_key(h1.text_content()))
+    heads.add(_key(meta["h1"]))
     if meta["title"]:
         heads.add(_key(_strip_site_suffix(meta["title"], meta)))
     descs = {_key(m.get("description")), _key(m.get("og:description"))}
@@ -373,6 +399,11 @@ def _link_only_blocks(tree: Any) -> tuple[set[str], set[str]]:
     linky: set[str] = set()
     seen: set[Any] = set()
     for a in tree.iter("a"):
+        # a card: the link wraps a heading or paragraph (image + headline teaser)
+        for inner in a.iter("h2", "h3", "h4", "h5", "h6", "p"):
+            key = _key(inner.text_content())
+            if key.count(" ") + 1 >= TEASER_MIN_WORDS:
+                teasers.add(key)
         block = a.getparent()
         while block is not None and block.tag in _INLINE_TAGS:
             block = block.getparent()
@@ -440,19 +471,16 @@ def _drop_headlines(
 
 
 def _paragraphs(raw: str) -> list[str]:
-    """Split extractor output into clean paragraphs (one per line), dropping repeats."""
+    """Split extractor output into paragraphs (one per line), whitespace collapsed.
+
+    Repeated paragraphs are kept: articles do repeat a line (a refrain, a quote
+    taken up again), and dropping repeats scored lower on the benchmark.
+    """
     out: list[str] = []
-    seen: set[str] = set()
     for line in raw.splitlines():
         line = _SPACE_RE.sub(" ", line).strip()
-        if not line:
-            continue
-        key = line.casefold()
-        # a long paragraph repeated verbatim is a duplicated block (pull quote, mobile copy)
-        if len(line) > 80 and key in seen:
-            continue
-        seen.add(key)
-        out.append(line)
+        if line:
+            out.append(line)
     return out
 
 
@@ -499,8 +527,9 @@ def _chrome_reason(line: str) -> str:
 
 
 def _page_metadata(tree: Any) -> dict[str, Any]:
-    """Meta tags (lower-cased name/property/itemprop -> first content), JSON-LD
-    article objects, the <title>, the canonical link and html@lang."""
+    """What the page says about itself, read before any element is removed: meta
+    tags (lower-cased name/property/itemprop -> first content), the JSON-LD article
+    object, <title>, first <h1>, <time> values, byline names and the canonical link."""
     metas: dict[str, str] = {}
     for el in tree.iter("meta"):
         content = el.get("content")
@@ -516,6 +545,12 @@ def _page_metadata(tree: Any) -> dict[str, Any]:
         if "canonical" in rel and el.get("href"):
             canonical = el.get("href").strip()
             break
+    h1 = None
+    for el in tree.iter("h1"):
+        h1 = _norm(el.text_content())
+        if h1:
+            break
+    times = [t for t in tree.xpath("//time/@datetime")[:3] if isinstance(t, str)]
     title_el = tree.find(".//title")
     ld = list(_jsonld_objects(tree))
     articles = [o for o in ld if _types(o) & ARTICLE_TYPES]
@@ -524,7 +559,9 @@ def _page_metadata(tree: Any) -> dict[str, Any]:
         "canonical": canonical,
         "title": _norm(title_el.text_content()) if title_el is not None else None,
         "ld_article": articles[0] if articles else {},
-        "ld_all": ld,
+        "h1": h1,
+        "times": times,
+        "bylines": _byline_names(tree),
     }
 
 
@@ -599,16 +636,12 @@ def _first(*values: Any) -> str | None:
 # -- title ------------------------------------------------------------------
 
 
-def _title(meta: dict[str, Any], tree: Any) -> str | None:
+def _title(meta: dict[str, Any]) -> str | None:
     """Headline: JSON-LD headline, og/twitter title, first <h1>, else <title>,
     with a trailing " | Site name" removed."""
     m = meta["meta"]
     ld = meta["ld_article"]
-    h1 = None
-    for el in tree.iter("h1"):
-        h1 = _norm(el.text_content())
-        if h1:
-            break
+    h1 = meta["h1"]
     title = _first(ld.get("headline"), m.get("og:title"), m.get("twitter:title"), h1, meta["title"])
     if not title:
         return None
@@ -672,22 +705,33 @@ def _canonical_url(meta: dict[str, Any], url: str | None) -> str | None:
 def _publisher(meta: dict[str, Any], url: str | None) -> str | None:
     m = meta["meta"]
     ld_pub = _ld_name(meta["ld_article"].get("publisher"))
-    name = _first(m.get("og:site_name"), ld_pub, m.get("application-name"))
-    if name:
-        return name
+    for cand in (m.get("og:site_name"), ld_pub, m.get("application-name")):
+        name = _norm(cand)
+        if not name or name.startswith("@"):
+            continue
+        if name.startswith(("http://", "https://")):
+            return publisher_from_url(name)
+        # "Outlet | Section | Section": the outlet is the first part
+        parts = name.split(" | ")
+        return parts[0] if len(parts) > 2 else name
     return publisher_from_url(url)
 
 
 # -- authors ----------------------------------------------------------------
 
 
-def _authors(meta: dict[str, Any], tree: Any, text: str) -> tuple[list[str], list[str]]:
+def _authors(meta: dict[str, Any], text: str) -> tuple[list[str], list[str]]:
     """People and wire agencies credited for the article, kept apart."""
     names: list[str] = []
+    orgs: list[str] = []
     ld_author = meta["ld_article"].get("author")
     for a in ld_author if isinstance(ld_author, list) else [ld_author]:
         if isinstance(a, dict):
-            names.extend(_split_names(_norm(a.get("name"))))
+            name = _norm(a.get("name"))
+            if name:
+                # an Organization author is a wire service or the outlet, never a person
+                is_org = _types(a) & {"organization", "newsmediaorganization", "corporation"}
+                (orgs if is_org else names).extend(_split_names(name))
         elif isinstance(a, str):
             names.extend(_split_names(_norm(a)))
     m = meta["meta"]
@@ -698,11 +742,26 @@ def _authors(meta: dict[str, Any], tree: Any, text: str) -> tuple[list[str], lis
                 names.extend(_split_names(v))
                 break
     if not names:
-        names.extend(_byline_names(tree))
-    names = [n for n in _dedupe(names) if 1 < len(n) <= 60 and not n.startswith("http")]
+        names.extend(meta["bylines"])
     publisher = (_publisher(meta, None) or "").casefold()
-    names = [n for n in names if n.casefold() != publisher]
-    people, agencies = split_people_and_agencies(names)
+    agencies = [x for x in (is_agency(o) for o in orgs) if x]
+    kept: list[str] = []
+    for n in _dedupe(names):
+        if not 1 < len(n) <= 60 or n.casefold() == publisher or _DOMAIN_RE.search(n):
+            continue
+        role = _ROLE_RE.search(n)
+        if role:
+            # "AP Sports Writer": a wire credit, not a person
+            agency = is_agency(n[: role.start()].strip()) or is_agency(n.split()[0])
+            if agency and agency not in agencies:
+                agencies.append(agency)
+            continue
+        kept.append(n)
+    # a lone word next to full names is an outlet or desk ("Jane Doe, Futurism")
+    if any(" " in n for n in kept):
+        kept = [n for n in kept if " " in n or is_agency(n)]
+    people, more = split_people_and_agencies(kept)
+    agencies += [x for x in more if x not in agencies]
     wire = _WIRE_CREDIT_RE.match(text[:120])
     agency = is_agency(wire.group(1)) if wire else None
     if agency and agency not in agencies:
@@ -726,6 +785,7 @@ def _byline_names(tree: Any) -> list[str]:
 
 
 def _split_names(s: str | None) -> list[str]:
+    """Names of one author field: a leading "By" dropped, split on commas and "and"."""
     if not s:
         return []
     s = _BY_RE.sub("", s)
@@ -764,16 +824,13 @@ _DATE_META_KEYS = (
 )
 
 
-def _published(
-    meta: dict[str, Any], tree: Any, url: str | None
-) -> tuple[str | None, Precision | None]:
+def _published(meta: dict[str, Any], url: str | None) -> tuple[str | None, Precision | None]:
     """Publication date from JSON-LD, meta tags, <time>, else a date in the URL."""
     m = meta["meta"]
     ld = meta["ld_article"]
     candidates: list[str] = [v for v in (ld.get("datePublished"), ld.get("dateCreated")) if v]
     candidates += [m[k] for k in _DATE_META_KEYS if k in m]
-    for el in tree.xpath("//time[@datetime]")[:3]:
-        candidates.append(el.get("datetime"))
+    candidates += meta["times"]
     for cand in candidates:
         if isinstance(cand, str):
             parsed = _parse_date(cand)

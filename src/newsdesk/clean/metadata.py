@@ -527,10 +527,11 @@ def publisher_from_url(url: str | None) -> str | None:
 _LANG_SAMPLE = 500
 _LETTERS = re.compile(r"[^\W\d_]")
 _ASCII_WORD = re.compile(r"[a-z]+")
-_EN_FUNCTION_WORDS = frozenset(
+_EN_WORDS = (
     "the of and to in a is that for on it with as was he said by at from his be are have"
-    " has had not this but they an which or were their been would will its who there".split()
+    " has had not this but they an which or were their been would will its who there"
 )
+_EN_FUNCTION_WORDS = frozenset(_EN_WORDS.split())
 
 
 def detect_language(text: str) -> str | None:

@@ -314,7 +314,8 @@ _FULL: list[tuple[str, re.Pattern[str]]] = [
         r"tweet", r"next(?: article| story)?", r"previous(?: article| story)?", r"listen",
         r"today'?s (?:paper|e-?edition)", r"e-?edition", r"view (?:all|more|gallery)",
         r"(?:photo|image|video) gallery", r"watch(?: now| live| video)?", r"play video",
-        r"accept(?: all)?(?: cookies)?", r"continue(?: reading)?", r"loading\W*", r"close",
+        r"accept(?: all)?(?: cookies)?", r"continue(?: reading)?(?: the main story)?",
+        r"loading\W*", r"close", r"click here", r"see more", r"show more", r"our standards.*",
     )),
     ("advertisement", _rx(
         r"advertisement", r"advertising", r"ad", r"sponsored(?: content)?", r"paid (?:content|post)",
@@ -394,7 +395,8 @@ _PHRASES: list[tuple[str, re.Pattern[str]]] = [
                        r"\boriginally (?:published|appeared) (?:at|on|in)\b")),
     ("cookie", _rx(r"\bcookies?\b.*\b(?:accept|settings|consent|preferences|experience)\b",
                    r"\bprivacy settings\b", r"\bdo not sell (?:or share )?my personal information\b")),
-    ("promo", _rx(r"\bfollow (?:us|[\w' .&-]{1,40}) on (?:facebook|twitter|x|instagram|telegram|whatsapp|linkedin|youtube|tiktok)\b",
+    ("promo", _rx(r"\bclick here\b", r"\bour standards\b", r"\btrust principles\b",
+                  r"\bfollow (?:us|[\w' .&-]{1,40}) on (?:facebook|twitter|x|instagram|telegram|whatsapp|linkedin|youtube|tiktok)\b",
                   r"\bdownload (?:our|the) (?:free )?app\b", r"\bbreaking news alerts\b",
                   r"\bthis audio is (?:created|generated)\b", r"\blisten to (?:this|the) (?:article|story)\b",
                   r"\b\d+\s*min(?:ute)?s? read\b")),
@@ -404,7 +406,8 @@ _PHRASES: list[tuple[str, re.Pattern[str]]] = [
                    r"\breport an? (?:error|correction)\b", r"\bsend us a (?:news )?tip\b",
                    r"\bstaff directory\b", r"\bletter to the editor\b", r"\bmanage your subscription\b",
                    r"\bplace an? (?:obituary|classified)\b", r"\bhelp center\b", r"\bsite map\b")),
-    ("related", _rx(r"^(?:related|read more|read also|see also|also read|more|watch|listen)\s*(?:articles?|stories|coverage)?\s*[:|]",
+    ("related", _rx(r"^(?:tags?|topics|filed under|more on this story)\s*:",
+                    r"^(?:related|read more|read also|see also|see more|also read|more|watch|listen)\s*(?:articles?|stories|coverage)?\s*[:|]",
                     r"^related\s*(?:articles?|stories)?\s*[:|-]", r"\bmost read this week\b",
                     r"\bmore from this section\b", r"\btrending now\b")),
     ("credit", _rx(r"\bcontributed (?:reporting )?to this (?:report|story|article)\b",
@@ -424,14 +427,15 @@ _TRIGGERS: dict[str, frozenset[str]] = {
         "already gift gifts independent cancel secure choose",
         "aggregator": "read automatically powered originally",
         "cookie": "cookie cookies privacy sell",
-        "promo": "follow download breaking audio listen read",
+        "promo": "follow download breaking audio listen read click standards principles",
         "footer": "rights copyright privacy terms contact republication comments report send "
         "staff letter manage place help site",
-        "related": "related read see also more watch listen most trending",
+        "related": "related read see also more watch listen most trending tags tag topics filed",
         "credit": "contributed reporting staff writing editing",
     }.items()
 }
 _WORD = re.compile(r"[a-z]+")
+_SOFT_FAMILIES = frozenset({"appeal", "newsletter", "promo", "related"})
 
 
 # A photo credit at the end of a caption: "(Contributor/Getty Images)", "(AFP)", "(AP Photo/X)".
@@ -446,8 +450,14 @@ _CREDIT_TAIL = re.compile(
     r"\s*/\s*[^()]+)\)\s*\.?$",
     re.I,
 )
+_CREDIT_ONLY = re.compile(
+    r"\b(?:getty images|ap photo|afp via getty|via getty|shutterstock|istock|alamy|pool photo"
+    r"|file photo|epa-efe|reuters/|/reuters|/afp|afp/|/ap\b|/epa)",
+    re.I,
+)
 _CAPTION_HEAD = re.compile(
-    r"^(?:photo|image|picture|illustration|caption|file photo|video|graphic)s?\s*(?::|by\b|credit\b)"
+    r"^(?:photo|image|picture|illustration|caption|file photo|video|graphic)s?\s*"
+    r"(?::|by\b|credits?\b|source\b|caption\b)"
     r"|^(?:file|photo)\s*[-–—]\s",
     re.I,
 )
@@ -510,22 +520,32 @@ def _classify(u: _Unit, relative_to: datetime | None) -> tuple[str | None, int]:
     words = u.words()
     if not re.search(r"\w", t):
         return "separator", 2
-    if words <= 12:
+    # menu items and section labels are not sentences ("Remind me later." is short enough)
+    if words <= 3 or words <= 12 and not _ends_sentence(t):
         n = _norm(t)
         for reason, rx in _FULL_RE:
             if rx.fullmatch(n):
                 return reason, 2
     low = t.lower()
-    if t[0] in "—–-" and _EMBED_ATTRIB.match(t) or any(k in low for k in _EMBED_KEYS):
+    if (t[0] in "—–-" and _EMBED_ATTRIB.match(t)) or (
+        words <= 60 and any(k in low for k in _EMBED_KEYS)
+    ):
         return "embed", 2
     if len(u.lines) == 1 and u.lines[0].bold_tail and words <= 60:
         tail = u.lines[0].bold_tail
         if not _norm(tail).startswith(("related", "read", "update", "editor")):
             return "caption", 2
-    if words <= 80 and t[-3:].rstrip(".").endswith(")") and _CREDIT_TAIL.search(t):
+    if (
+        words <= 80
+        and t[-3:].rstrip(".").endswith(")")
+        and not any(q in t for q in '"“”')  # a caption does not quote; a body sentence may
+        and _CREDIT_TAIL.search(t)
+    ):
         return "caption", 2
     if _CAPTION_HEAD.match(t) and words <= 60:
         return "caption", 2
+    if words <= 10 and not _ends_sentence(t) and _CREDIT_ONLY.search(t):
+        return "caption", 2  # a bare credit line: "Jane Roe / Getty Images"
     if (
         words <= 30
         and re.match(r"^(?:[Ww]ritten\s+)?[Bb][Yy]\s+[A-Z\[]", t)
@@ -559,7 +579,10 @@ def _classify(u: _Unit, relative_to: datetime | None) -> tuple[str | None, int]:
     present = set(_WORD.findall(low))
     for reason, rx in _PHRASES:
         if (present & _TRIGGERS[reason] or (reason == "footer" and "©" in t)) and rx.search(t):
-            return reason, (2 if words <= 14 else 1)
+            if words > 14 or (reason in _SOFT_FAMILIES and words >= 6 and _ends_sentence(t)):
+                # a sentence that merely mentions donating or subscribing may be news
+                return reason, 1
+            return reason, 2
     line = u.lines[0]
     if line.link_chars and line.link_chars >= 0.6 * len(t) and words <= 30:
         return "related", 2
@@ -585,7 +608,8 @@ class _Meta:
 
 
 def _is_body(u: _Unit) -> bool:
-    return u.strength < 2 and _sentence_like(u)
+    """A body paragraph by shape; weak chrome evidence only counts on a long one."""
+    return (u.strength == 0 or u.strength == 1 and u.words() > 14) and _sentence_like(u)
 
 
 def _same_title(a: str, b: str) -> bool:
@@ -629,7 +653,7 @@ def clean_text(
     seen: dict[str, int] = {}
     for i, u in enumerate(units):
         key = " ".join(u.text.lower().split())
-        if u.words() >= 3:
+        if u.words() >= 6:
             if key in seen and u.strength < 2:
                 u.reason, u.strength = "repeat", 2
             seen.setdefault(key, i)
@@ -684,7 +708,16 @@ def clean_text(
                             m.reason, m.strength = reason or "chrome", 2
 
     # -- head: everything before the first body paragraph (title, subtitle, byline, ...)
-    first = next((i for i, u in enumerate(units) if _is_body(u) and u.reason != "repeat"), None)
+    # (a long plain paragraph counts even without a full stop: sources drop them)
+    first = next(
+        (
+            i
+            for i, u in enumerate(units)
+            if u.reason != "repeat"
+            and (_is_body(u) or u.strength == 0 and u.words() >= 20 and not _shouting(u.text))
+        ),
+        None,
+    )
     if first is None:
         # no sentence-shaped paragraph at all: take any long, non-chrome unit as body
         first = next((i for i, u in enumerate(units) if u.strength < 2 and u.words() >= 8), n)
@@ -766,6 +799,10 @@ def clean_text(
         # nothing sentence-shaped (a table, a list of dates): keep whatever is not chrome
         for u in units:
             u.keep = u.strength < 2 and u.role is None and u.reason not in ("title", "subtitle")
+    if not any(u.keep and u.text for u in units):
+        # a text that is only its headline (headline corpora): the headline is the body
+        for u in units:
+            u.keep = u.reason in ("title", "subtitle", "repeat") or u.strength < 2
     _read_metadata(units, meta, raw, crawled_at, infer_date)
 
     # -- assemble the body and its offset map
@@ -905,10 +942,10 @@ def _read_metadata(
     # no date stated: the latest explicit full date in the page, marked approximate
     if not meta.published and infer_date:
         best = None
+        # a date after the crawl (or after today) is a plan, not the publication
+        limit = (crawled_at or datetime.now()).date().isoformat()
         for _s, _e, iso, prec in md.find_dates(raw):
-            if prec == "approximate":
-                continue
-            if crawled_at is not None and iso[:10] > crawled_at.date().isoformat():
+            if prec == "approximate" or iso[:10] > limit:
                 continue
             if best is None or iso[:10] > best:
                 best = iso[:10]

@@ -28,7 +28,7 @@ import numpy as np
 from newsdesk.dedup import index as _index  # noqa: F401  (registers the migrations)
 from newsdesk.dedup.index import KeyIndex
 from newsdesk.dedup.original import agency_own, published_key, rank
-from newsdesk.dedup.shingles import Fingerprint, fingerprint, overlap
+from newsdesk.dedup.shingles import Fingerprint, fingerprint, fingerprint_many, overlap
 from newsdesk.model import Article
 
 STRONG_CONTAINMENT = 0.75
@@ -115,10 +115,12 @@ class Deduper:
 
     def assign_batch(self, articles: Iterable[Article]) -> list[tuple[str, str | None]]:
         """``assign`` each article in order; all updates, in order (later ones win)."""
+        articles = list(articles)
         updates: list[tuple[str, str | None]] = []
         self.index.sync(self.conn)
-        for article in articles:
-            updates += self._assign(article, fingerprint(article.text))
+        fps = fingerprint_many([a.text for a in articles])
+        for article, fp in zip(articles, fps, strict=True):
+            updates += self._assign(article, fp)
         return updates
 
     # -- internals ---------------------------------------------------------------

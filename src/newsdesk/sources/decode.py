@@ -9,8 +9,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 
 class BadInput(Exception):
     """Input that cannot be read as an article; ``str(exc)`` is the one-line reason."""
@@ -111,6 +109,18 @@ def _utf8(data: bytes) -> str | None:
 def decode_bytes(data: bytes, *, declared: str | None = None) -> str:
     """Decode article bytes to ``str`` or raise :class:`BadInput`.
 
+    See :func:`_decode` for the order of attempts; text that decodes to nothing but
+    whitespace is refused as empty.
+    """
+    text = _decode(data, declared)
+    if not text.strip():
+        raise BadInput("empty file (no text after decoding)")
+    return text
+
+
+def _decode(data: bytes, declared: str | None) -> str:
+    """Decode ``data``; raise :class:`BadInput` with the reason when it is not text.
+
     Order: BOM, strict UTF-8, the ``declared`` charset (HTTP header or ``<meta>``),
     then charset-normalizer. Bytes that are partly valid UTF-8 and partly not are
     refused as mixed encodings rather than guessed (a guess would present mojibake
@@ -167,6 +177,8 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> str:
         if text is not None:
             _check_control(text)
             return text
+    from charset_normalizer import from_bytes  # only legacy-encoded input needs it
+
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise BadInput("undecodable bytes: not UTF-8 and no other text encoding fits")

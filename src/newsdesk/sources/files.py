@@ -63,33 +63,39 @@ def _load_ignores(folder: Path) -> list[str]:
 
 
 def walk(folder: Path) -> Iterator[Path]:
-    """Files under ``folder``, recursively, sorted by path; hidden names and ignored skipped.
+    """Files under ``folder``, recursively, in sorted path order; hidden and ignored skipped.
 
-    Symlinked folders are not followed (no loops); symlinked files are.
+    Streams one folder listing at a time (no list of the whole tree). Symlinked folders
+    are not followed (no loops); symlinked files are.
     """
-    found: list[tuple[tuple[str, ...], Path]] = []
-    ignore_stack: list[tuple[Path, list[str]]] = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
-        rootp = Path(root)
-        pats = _load_ignores(rootp)
-        if pats:
-            ignore_stack.append((rootp, pats))
-        dirs[:] = sorted(d for d in dirs if not _hidden(d))
-        for name in files:
-            if _hidden(name):
-                continue
-            p = rootp / name
-            if _ignored(p, ignore_stack):
-                continue
-            found.append((p.relative_to(folder).parts, p))
-        # drop an ignore directory's own dirs from pattern matching when skipped
-        dirs[:] = [d for d in dirs if not _ignored(rootp / d, ignore_stack)]
-    found.sort(key=lambda t: t[0])
-    for _, p in found:
-        yield p
+    yield from _walk(folder, [])
+
+
+def _walk(folder: Path, stack: list[tuple[Path, list[str]]]) -> Iterator[Path]:
+    pats = _load_ignores(folder)
+    if pats:
+        stack = [*stack, (folder, pats)]
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted((e for e in it if not _hidden(e.name)), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        p = Path(entry.path)
+        if _ignored(p, stack):
+            continue
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            is_dir = False
+        if is_dir:
+            yield from _walk(p, stack)
+        elif not entry.is_symlink() or not p.is_dir():
+            yield p
 
 
 def _ignored(p: Path, stack: list[tuple[Path, list[str]]]) -> bool:
+    """True when a pattern of an enclosing ignore file matches ``p`` (relative path or name)."""
     for base, pats in stack:
         try:
             rel = p.relative_to(base).as_posix()

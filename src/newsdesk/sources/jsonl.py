@@ -155,7 +155,7 @@ def read_jsonl(
                 try:
                     record = json.loads(text)
                 except json.JSONDecodeError as exc:
-                    yield Skip(src, f"not JSON: {exc.msg} at column {exc.colno}")
+                    yield Skip(src, f"not JSON: {exc.msg} (column {exc.colno})")
                     yielded += 1
                     continue
                 yield record_document(record, src, line.rstrip(b"\r\n"), crawled_at)
@@ -202,7 +202,7 @@ def read_json(
         yield Skip(display, str(exc))
         return
     except json.JSONDecodeError as exc:
-        yield Skip(display, f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        yield Skip(display, f"not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
         return
     if isinstance(value, list):
         if not value:

@@ -137,14 +137,13 @@ def insert_events(conn: sqlite3.Connection, article_id: str, events: list[Any]) 
     """Insert timeline entries (``newsdesk.annotate.timeline.TimelineEvent``)."""
     rows = []
     for i, e in enumerate(events):
-        quote = getattr(e, "quote_id", None)
-        timex = getattr(e, "timex_id", None)
+        quote, timex = e.quote_index, e.timex_index
         rows.append(
             (
                 f"{article_id}-e{i}", article_id, e.date, e.precision, e.sort_date, e.start,
                 e.end, e.what, _json(list(e.who or [])),
-                f"{article_id}-q{quote}" if isinstance(quote, int) else quote,
-                f"{article_id}-t{timex}" if isinstance(timex, int) else timex,
+                None if quote is None else f"{article_id}-q{quote}",
+                None if timex is None else f"{article_id}-t{timex}",
             )
         )  # fmt: skip
     conn.executemany(

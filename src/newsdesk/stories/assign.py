@@ -26,7 +26,6 @@ import sqlite3
 import struct
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -45,7 +44,6 @@ MAX_CANDIDATES = 40  # stories scored per article, the best by shared index term
 MEMBER_TERMS = 48  # terms kept per member article for article-article similarities
 NEIGHBOURS = 8  # entries in an article's ``similarity`` map
 
-SCORE_MODE = "avg"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -85,21 +83,62 @@ def story_id_for(article_id: str) -> str:
     return "s-" + hashlib.sha1(article_id.encode()).hexdigest()[:12]
 
 
-@dataclass
 class Story:
-    """One story as the clusterer sees it."""
+    """One story as the clusterer sees it.
 
-    id: str
-    centroid: dict[int, float] = field(default_factory=dict)  # sum of member vectors
-    n: int = 0  # members that moved the centroid (copies excluded)
-    copies: int = 0
-    first: float | None = None
-    last: float | None = None
-    members: list[tuple[str, dict[int, float]]] = field(default_factory=list)  # this session
-    index_terms: tuple[int, ...] = ()
-    cnorm: float = 0.0
-    touched: bool = False
-    new: bool = False
+    The centroid is the sum of the members' vectors (copies excluded), so that the
+    average cosine of an article to the members is ``dot(vec, centroid) / n``. A story
+    that went dormant keeps it packed in two small arrays to bound memory.
+    """
+
+    __slots__ = (
+        "id", "_c", "_keys", "_vals", "n", "copies", "first", "last", "members",
+        "index_terms", "touched", "new",
+    )  # fmt: skip
+
+    def __init__(self, story_id: str, new: bool = False) -> None:
+        self.id = story_id
+        self._c: dict[int, float] | None = {}
+        self._keys: np.ndarray | None = None
+        self._vals: np.ndarray | None = None
+        self.n = 0  # members that moved the centroid (copies excluded)
+        self.copies = 0
+        self.first: float | None = None
+        self.last: float | None = None
+        self.members: list[tuple[str, dict[int, float]]] = []  # live members of this session
+        self.index_terms: tuple[int, ...] = ()
+        self.touched = False
+        self.new = new
+
+    @property
+    def centroid(self) -> dict[int, float]:
+        """The centroid as a mutable sparse vector (unpacks a dormant story)."""
+        if self._c is None:
+            self._c = self.view()
+            self._keys = self._vals = None
+        return self._c
+
+    def view(self) -> dict[int, float]:
+        """The centroid for reading, without unpacking the story for good."""
+        if self._c is not None:
+            return self._c
+        assert self._keys is not None and self._vals is not None
+        return dict(zip(self._keys.tolist(), self._vals.tolist(), strict=True))
+
+    def pack(self) -> None:
+        """Keep only the heaviest terms, in arrays (a dormant story is rarely read)."""
+        if self._c is not None:
+            c = F.top_k(self._c, CENTROID_TERMS)
+            self._keys = np.fromiter(c.keys(), dtype=np.uint32, count=len(c))
+            self._vals = np.fromiter(c.values(), dtype=np.float32, count=len(c))
+            self._c = None
+
+    def top_terms(self, k: int) -> tuple[int, ...]:
+        """The ``k`` heaviest centroid terms (its inverted-index keys)."""
+        if self._c is not None:
+            return tuple(F.top_k(self._c, k))
+        assert self._keys is not None and self._vals is not None
+        return tuple(self._keys[np.argsort(-self._vals)[:k]].tolist())
 
     def add_time(self, t: float | None) -> None:
         if t is None:
@@ -107,27 +146,21 @@ class Story:
         self.first = t if self.first is None else min(self.first, t)
         self.last = t if self.last is None else max(self.last, t)
 
-    def add_vector(self, vec: dict[int, float]) -> None:
+    def add_vector(self, vec: dict[int, float], count: int = 1) -> None:
         c = self.centroid
         for k, v in vec.items():
             c[k] = c.get(k, 0.0) + v
         if len(c) > 2 * CENTROID_TERMS:  # truncate lazily: sorting on every add is slow
-            self.centroid = c = F.top_k(c, CENTROID_TERMS)
-        self.n += 1
-        self.cnorm = F.norm(c)
+            self._c = F.top_k(c, CENTROID_TERMS)
+        self.n += count
 
     def score(self, vec: dict[int, float]) -> float:
-        """Cosine between an (L2-normalised) article vector and the centroid."""
-        if SCORE_MODE == "avg":
-            return F.dot(vec, self.centroid) / self.n if self.n else 0.0
-        return F.dot(vec, self.centroid) / self.cnorm if self.cnorm else 0.0
+        """Average cosine between an (L2-normalised) article vector and the members."""
+        return F.dot(vec, self.centroid) / self.n if self.n else 0.0
 
     def link(self, other: Story) -> float:
-        """Similarity of two stories, on the same scale as ``score``."""
-        d = F.dot(self.centroid, other.centroid)
-        if SCORE_MODE == "avg":
-            return d / ((self.n * other.n) or 1)
-        return d / ((self.cnorm * other.cnorm) or 1.0)
+        """Average cosine between the members of two stories (average linkage)."""
+        return F.dot(self.view(), other.view()) / ((self.n * other.n) or 1)
 
     def compatible(self, t: float | None, window: float) -> bool:
         """Whether an article of day ``t`` is within the story's live window."""
@@ -137,7 +170,7 @@ class Story:
 
     # -- persistence ---------------------------------------------------------------------
     def to_blob(self) -> bytes:
-        c = F.top_k(self.centroid, CENTROID_TERMS)
+        c = F.top_k(self.view(), CENTROID_TERMS)
         head = json.dumps({"n": self.n, "k": self.copies, "f": self.first, "l": self.last})
         keys = np.fromiter(c.keys(), dtype="<u4", count=len(c))
         vals = np.fromiter(c.values(), dtype="<f4", count=len(c))
@@ -149,11 +182,11 @@ class Story:
         head = json.loads(blob[6 : 6 + hlen])
         rest = blob[6 + hlen :]
         n = len(rest) // 8
-        keys = np.frombuffer(rest[: 4 * n], dtype="<u4").tolist()
-        vals = np.frombuffer(rest[4 * n :], dtype="<f4").tolist()
-        s = cls(story_id, dict(zip(keys, vals, strict=True)), head["n"], head["k"])
-        s.first, s.last = head["f"], head["l"]
-        s.cnorm = F.norm(s.centroid)
+        s = cls(story_id)
+        s._c = None
+        s._keys = np.frombuffer(rest[: 4 * n], dtype="<u4").astype(np.uint32)
+        s._vals = np.frombuffer(rest[4 * n :], dtype="<f4").astype(np.float32)
+        s.n, s.copies, s.first, s.last = head["n"], head["k"], head["f"], head["l"]
         return s
 
 
@@ -233,7 +266,7 @@ class StoryAssigner:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         touched = [s for s in self.stories.values() if s.touched and s.id not in merged]
         for s in touched:
-            row = story_row(self.conn, s.id, s.centroid, self.df)
+            row = story_row(self.conn, s.id, s.view(), self.df)
             self.conn.execute(
                 "INSERT INTO stories (id, title, summary, first_published, last_published,"
                 " publishers, independent_sources, article_count, copy_count, entities,"
@@ -297,7 +330,7 @@ class StoryAssigner:
 
     # -- index maintenance ---------------------------------------------------------------
     def _reindex(self, story: Story, old: tuple[int, ...]) -> None:
-        new = tuple(F.top_k(story.centroid, INDEX_TERMS))
+        new = story.top_terms(INDEX_TERMS)
         for term in set(old) - set(new):
             posting = self._index.get(term)
             if posting is not None:
@@ -317,6 +350,7 @@ class StoryAssigner:
                     del self._index[term]
         story.index_terms = ()
         story.members.clear()  # member vectors only serve live neighbours: free them
+        story.pack()
 
     def _touch(self, story: Story, t: float | None) -> None:
         story.add_time(t)
@@ -414,14 +448,14 @@ class StoryAssigner:
             return {}
         index: dict[int, set[str]] = {}
         for s in live.values():
-            for term in F.top_k(s.centroid, INDEX_TERMS):
+            for term in s.top_terms(INDEX_TERMS):
                 index.setdefault(term, set()).add(s.id)
         version = dict.fromkeys(live, 0)
         heap: list[tuple[float, str, str, int, int]] = []
 
         def push_links(s: Story, only_touched_pairs: bool) -> None:
             cands: set[str] = set()
-            for term in F.top_k(s.centroid, INDEX_TERMS):
+            for term in s.top_terms(INDEX_TERMS):
                 cands |= index.get(term, set())
             for oid in cands:
                 o = live.get(oid)
@@ -446,7 +480,7 @@ class StoryAssigner:
             parent[gone.id] = keep.id
             version[keep.id] += 1
             self._log.append((keep.id, "merge", gone.id))
-            for term in F.top_k(keep.centroid, INDEX_TERMS):
+            for term in keep.top_terms(INDEX_TERMS):
                 index.setdefault(term, set()).add(keep.id)
             push_links(keep, False)
 
@@ -464,12 +498,7 @@ class StoryAssigner:
         return result
 
     def _absorb(self, keep: Story, gone: Story) -> None:
-        for k, v in gone.centroid.items():
-            keep.centroid[k] = keep.centroid.get(k, 0.0) + v
-        if len(keep.centroid) > 2 * CENTROID_TERMS:
-            keep.centroid = F.top_k(keep.centroid, CENTROID_TERMS)
-        keep.cnorm = F.norm(keep.centroid)
-        keep.n += gone.n
+        keep.add_vector(gone.view(), gone.n)
         keep.copies += gone.copies
         keep.members.extend(gone.members)
         keep.add_time(gone.first)

@@ -34,10 +34,9 @@ LEAD_WORDS = 150  # the lead: the first words of the body (the inverted pyramid)
 # Field weights: a headline word says more about the event than a lead word.
 W_TITLE = 2.0
 W_LEAD = 1.0
-W_ENTITY = 1.5
+W_ENTITY = 1.0
 W_NUMBER = 1.0
 W_DATE = 1.0
-W_BIGRAM = 0.0  # adjacent content words ("road rage"): a phrase is rarer than its words
 
 # General news vocabulary that says nothing about which event an article is about.
 _NEWS_STOP = {
@@ -87,15 +86,42 @@ def _norm_number(tok: str) -> str:
     return tok[:-2] if tok.endswith(".0") else tok
 
 
-def words(text: str) -> Iterable[str]:
-    """Word features of a text: lower-cased, stemmed, stop words and numbers dropped."""
-    for m in _WORD.finditer(text):
-        w = m.group().lower().replace("’", "'")
-        if w.endswith("'s"):
-            w = w[:-2]
-        if w[0].isdigit() or len(w) < 2 or w in STOP_WORDS:
-            continue
-        yield stem(w)
+def _token_bucket(tok: str) -> int:
+    """Bucket of one lower-cased token's word feature, or -1 when it is not one."""
+    w = tok.replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if not w or w[0].isdigit() or len(w) < 2 or w in STOP_WORDS:
+        return -1
+    return bucket(stem(w))
+
+
+_TOKEN_CACHE: dict[str, int] = {}
+
+
+def word_buckets(text: str) -> list[int]:
+    """Buckets of the word features of a text: stemmed, stop words and numbers dropped."""
+    out = []
+    cache = _TOKEN_CACHE
+    for tok in _WORD.findall(text.lower()):
+        b = cache.get(tok)
+        if b is None:
+            b = _token_bucket(tok)
+            if len(cache) < _CACHE_MAX:
+                cache[tok] = b
+        if b >= 0:
+            out.append(b)
+    return out
+
+
+def words(text: str) -> list[str]:
+    """Word features of a text as strings (stemmed; for inspection and tests)."""
+    out = []
+    for tok in _WORD.findall(text.lower()):
+        if _token_bucket(tok) >= 0:
+            w = tok.replace("’", "'")
+            out.append(stem(w[:-2] if w.endswith("'s") else w))
+    return out
 
 
 def lead_of(text: str, n_words: int | None = None) -> str:
@@ -117,33 +143,30 @@ def entity_names(article: Article, lead: str) -> list[str]:
     return [m.group(1).lower() for m in _CAP_PHRASE.finditer(lead)]
 
 
-def raw_features(article: Article) -> dict[str, float]:
-    """Field-weighted counts of every feature string of an article."""
-    feats: dict[str, float] = {}
-
-    def add(f: str, w: float) -> None:
-        feats[f] = feats.get(f, 0.0) + w
-
+def weighted_counts(article: Article) -> dict[int, float]:
+    """Field-weighted counts of every feature of an article, by bucket."""
+    counts: dict[int, float] = {}
+    get = counts.get
     title = article.title or ""
     lead = lead_of(article.text or "")
-    for text, weight in ((title, W_TITLE), (lead, W_LEAD)):
-        prev = None
-        for w in words(text):
-            add(w, weight)
-            if W_BIGRAM and prev is not None:
-                add(prev + " " + w, W_BIGRAM * weight)
-            prev = w
-    for name in entity_names(article, title + ". " + lead):
-        add("e:" + name, W_ENTITY)
-    for m in _NUMBER.finditer(title + " " + lead):
+    for b in word_buckets(title):
+        counts[b] = get(b, 0.0) + W_TITLE
+    for b in word_buckets(lead):
+        counts[b] = get(b, 0.0) + W_LEAD
+    head = title + ". " + lead
+    extra: list[tuple[str, float]] = [("e:" + n, W_ENTITY) for n in entity_names(article, head)]
+    for m in _NUMBER.finditer(head):
         n = _norm_number(m.group())
         # Four-digit years are dates, not figures; the date features carry them.
         if len(n) > 1 and not (len(n) == 4 and n.isdigit() and n[:2] in ("19", "20")):
-            add("n:" + n, W_NUMBER)
+            extra.append(("n:" + n, W_NUMBER))
     for t in article.timexes:
         if t.type == "DATE" and len(t.value) >= 7 and t.value[:4].isdigit():
-            add("t:" + t.value[:10], W_DATE)
-    return feats
+            extra.append(("t:" + t.value[:10], W_DATE))
+    for f, w in extra:
+        b = bucket(f)
+        counts[b] = get(b, 0.0) + w
+    return counts
 
 
 def sublinear(count: float) -> float:
@@ -153,11 +176,15 @@ def sublinear(count: float) -> float:
 
 def hashed_tf(article: Article) -> dict[int, float]:
     """Sparse sublinear term frequencies over hashed buckets (no idf yet)."""
-    out: dict[int, float] = {}
-    for f, c in raw_features(article).items():
-        b = bucket(f)
-        out[b] = out.get(b, 0.0) + c
-    return {b: sublinear(c) for b, c in out.items()}
+    return {b: sublinear(c) for b, c in weighted_counts(article).items()}
+
+
+def text_tf(text: str) -> dict[int, float]:
+    """Sublinear term frequencies of the words of a plain text (titles, sentences)."""
+    counts: dict[int, float] = {}
+    for b in word_buckets(text):
+        counts[b] = counts.get(b, 0.0) + 1.0
+    return {b: sublinear(c) for b, c in counts.items()}
 
 
 class DocFreq:

@@ -13,8 +13,8 @@ from typing import Any
 
 from newsdesk.stories import features as F
 
-SUMMARY_ARTICLES = 8  # members whose leads are read for the summary
-LEAD_SENTENCES = 6  # sentences per lead considered
+SUMMARY_ARTICLES = 5  # members whose leads are read for the summary
+LEAD_SENTENCES = 5  # sentences per lead considered
 SUMMARY_SENTENCES = 3
 SUMMARY_CHARS = 500  # stop adding sentences past this length (after two)
 REDUNDANT = 0.6  # cosine above which a sentence repeats one already chosen
@@ -22,11 +22,7 @@ TOP_ENTITIES = 10
 
 
 def _vector(text: str, df: F.DocFreq) -> dict[int, float]:
-    tf: dict[int, float] = {}
-    for w in F.words(text):
-        b = F.bucket(w)
-        tf[b] = tf.get(b, 0.0) + 1.0
-    return df.weigh({b: F.sublinear(c) for b, c in tf.items()})
+    return df.weigh(F.text_tf(text))
 
 
 def _cos(vec: dict[int, float], centroid: dict[int, float], cnorm: float) -> float:

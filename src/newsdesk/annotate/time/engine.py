@@ -1,10 +1,19 @@
 """Rule engine: find time expressions and normalise them to TIMEX3 values.
 
-Every rule is one precompiled regex (built from :mod:`.tables`) plus a handler that
-turns a match into ``(type, value)``. All rules scan the text once each; overlapping
-candidates are resolved longest-first (ties: the earlier rule), then the survivors
-are normalised left to right so that anaphoric expressions ("a year earlier", "that
-day", "the quarter") can use the last date mentioned before them.
+The rule table (:data:`RULES`) pairs each precompiled regex (:mod:`.patterns`, built
+from the word lists in :mod:`.tables`) with a handler that turns a match into
+``(type, value)``. One pass splits the text into tokens and finds the "trigger" tokens
+(units, month and weekday names, years...); each rule is tried only at the few token
+starts before one of its triggers. Overlapping candidates are resolved longest-first
+(ties: the earlier rule), then the survivors are normalised left to right so that
+anaphoric expressions ("a year earlier", "that day", "the quarter") can use the last
+date mentioned before them.
+
+Direction: an anchor-relative name without a modifier ("Monday", "in March") is taken
+from the tense around it: a speech verb right before it ("said Monday") or the nearest
+past/future cue in the sentence; news reports the past, so the default is the latest
+instance not after the anchor. Dates within four months of the anchor ("Jan. 14") and
+months next to the anchor's are taken as the nearest instance whatever the tense.
 
 Span conventions follow TimeBank / TempEval-3: no leading preposition ("on Monday"
 -> "Monday"), determiners and modifiers kept ("last week", "the past two months",
@@ -20,51 +29,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
 
+from newsdesk.annotate.time import patterns as P
 from newsdesk.annotate.time import tables as T
+from newsdesk.annotate.time.patterns import MONTH, WEEKDAY, alt
 from newsdesk.model import Timex
-
-# ---------------------------------------------------------------------------
-# Regex fragments built from the tables
-# ---------------------------------------------------------------------------
-
-
-def _alt(words: list[str] | dict) -> str:
-    """Alternation of escaped words, longest first (so "Sept" beats "Sep")."""
-    ws = sorted(set(words), key=len, reverse=True)
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ws)
-
-
-def _month_alt() -> str:
-    parts = []
-    for name in sorted(T.MONTHS, key=len, reverse=True):
-        # Abbreviations may carry a full stop; "May" is handled by context checks.
-        parts.append(re.escape(name) + (r"\.?" if len(name) <= 4 and name != "May" else ""))
-    return "(?-i:" + "|".join(parts) + ")"
-
-
-MONTH = _month_alt()
-MONTH_FULL = "(?-i:" + "|".join(n for n in T.MONTHS if len(n) > 3 or n == "May") + "|Sept\\.)"
-WEEKDAY = r"(?-i:" + "|".join(T.WEEKDAY_NAMES) + ")"
-YEAR = r"(?:1[6-9]\d\d|20\d\d)"
-DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_num_words = [w for w in T.NUMBER_WORDS if w not in ("a", "an")]
-_tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_ones = "one|two|three|four|five|six|seven|eight|nine"
-NUMWORD = rf"(?:(?:{_tens})(?:[\s-](?:{_ones}))?|{_alt(_num_words)})"
-NUM = (
-    rf"(?:\d+(?:\.\d+)?(?:\s+1/2)?|{NUMWORD}(?:\s+and\s+a\s+half)?|an?(?:\s+and\s+a\s+half)?"
-    rf"|{_alt(T.VAGUE_NUMBERS)})"
-)
-UNIT_SG = _alt(list(T.UNITS))
-UNIT_ANY = _alt(list(T.UNITS) + list(T.UNIT_PLURALS))
-UNIT_PL = _alt(list(T.UNIT_PLURALS))
-PART = _alt(list(T.PARTS_OF_DAY))
-SEASON = _alt(list(T.SEASONS))
-ORD = _alt(list(T.ORDINALS))
-TZ = "(?-i:" + _alt(T.TIMEZONES) + ")"
-EDGE = r"(?:early|late|mid-?|the\s+(?:end|beginning|start|middle)\s+of)"
-NB = r"(?<![\w$£€#.,-])"  # not glued to a preceding word or number
-NA = r"(?![\w%-]|,\d|\.\d)"  # not glued to a following word or number
 
 F = re.I
 
@@ -210,16 +178,16 @@ def _holiday(name: str, y: int) -> date | None:
 # ---------------------------------------------------------------------------
 
 _FUT_RX = re.compile(
-    r"\b(?:" + _alt([c for c in T.FUTURE_CUES if c[0] not in "'’"]) + r")\b|['’]ll\b", F
+    r"\b(?:" + alt([c for c in T.FUTURE_CUES if c[0] not in "'’"]) + r")\b|['’]ll\b", F
 )
 _PAST_RX = re.compile(
-    r"\b(?:" + _alt(T.PAST_CUES) + r")\b"
+    r"\b(?:" + alt(T.PAST_CUES) + r")\b"
     r"|(?-i:\b(?!(?:need|speed|seed|feed|indeed|hundred|proceed|exceed|succeed|breed)\b)[a-z]{2,}ed\b)",
     F,
 )
 _SPEECH_BEFORE = re.compile(
     r"\b(?:"
-    + _alt(T.SPEECH_VERBS)
+    + alt(T.SPEECH_VERBS)
     + r")(?:\s+(?:reporters|journalists|the\s+\w+|\w+))?\s*,?\s*(?:on\s+)?$",
     F,
 )
@@ -507,7 +475,11 @@ def _h_quarter(m: re.Match[str], c: _Ctx) -> Result:
             if "year" in rel:
                 y -= 1
                 return "DATE", f"{y:04d}-Q{qn}"
-    return "DATE", _set_quarter(c, y, qn, m.start())
+    value = _set_quarter(c, y, qn, m.start())
+    if rel == "the" and m["qord"] and re.match(r"[\w]+-quarter", c.text[m.start("qord") :]):
+        # "the third-quarter loss": the article belongs to the noun, not to the date
+        return "DATE", value, m.start("qord"), m.end()
+    return "DATE", value
 
 
 def _h_half(m: re.Match[str], c: _Ctx) -> Result:
@@ -806,6 +778,7 @@ def _h_ago(m: re.Match[str], c: _Ctx) -> Result:
 
 _SET_BEFORE = re.compile(
     r"(?:\d|%|percent|cents?|dollars?|euros?|pounds|yen|million|billion|trillion|times|share"
+    r"|hundreds|thousands|millions|billions|dozens"
     r"|barrels|tons|tonnes|people|units)[\s,]*$",
     F,
 )
@@ -828,8 +801,19 @@ def _h_duration(m: re.Match[str], c: _Ctx) -> Result:
         return "SET", _duration(1, unit)
     if nstr and nstr.lower() in ("a", "an") and unit.lower() == "second":
         return None  # "a second time": the ordinal
+    if unit.lower().startswith("quarter") and re.match(r"\s+of\b", c.text[m.end() :]):
+        return None  # "a quarter of the vote": a share
     if re.match(r"(?i)one\s+day$", text) and _direction(c.text, m.start(), m.end()) > 0:
         return "DATE", "FUTURE_REF"
+    det = (m["det"] or "").lower()
+    if det in ("a", "an") and nstr and n is not None and nstr.lower() not in ("a", "an"):
+        # "a two-day visit": the article belongs to the noun phrase, not to the duration
+        return (
+            "DURATION",
+            _duration(n, unit),
+            m.start("mod2") if m["mod2"] else m.start("n"),
+            m.end(),
+        )
     return "DURATION", _duration(n, unit)
 
 
@@ -874,10 +858,7 @@ def _h_ref(m: re.Match[str], c: _Ctx) -> Result:
 
 def _h_set(m: re.Match[str], c: _Ctx) -> Result:
     w = m.group(0).lower()
-    adverbs = {
-        "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M",
-        "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H", "biweekly": "P2W",
-    }  # fmt: skip
+    adverbs = T.SET_ADVERBS
     if w in adverbs:
         return "SET", adverbs[w]
     if m["wd"]:
@@ -929,8 +910,7 @@ def _h_year_ago_adj(m: re.Match[str], c: _Ctx) -> Result:
     return ("DATE", f"{base.year - 1:04d}") if base else None
 
 
-_SPELLED_TENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-                 "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}  # fmt: skip
+_SPELLED_TENS = {w: n for w, n in T.NUMBER_WORDS.items() if 10 <= n <= 19}
 
 
 def _h_spelled_year(m: re.Match[str], c: _Ctx) -> Result:
@@ -996,46 +976,56 @@ def _h_seq_unit(m: re.Match[str], c: _Ctx) -> Result:
 # The rules
 # ---------------------------------------------------------------------------
 
-_PRE_MOD = r"(?:(?P<MOD>more\s+than|less\s+than|fewer\s+than|at\s+least|at\s+most|up\s+to|nearly|almost|over|under|no\s+more\s+than|no\s+less\s+than|just\s+over|just\s+under|well\s+over|within|only|just)\s+)"  # noqa: E501
-_DET = r"(?:(?P<det>the|a|an|another|those|these)\s+)"
-_SEQ = r"(?:(?P<seq>past|last|next|first|coming|previous|final|remaining|following|latest|initial|preceding|last\s+few|past\s+few|next\s+few)\s+)"  # noqa: E501
 
-RULES: list[tuple[str, str, Handler]] = [
-    ("iso", rf"{NB}(?P<y>{YEAR})-(?P<mo>[01]\d)-(?P<d>[0-3]\d)(?:[T ](?P<hh>[0-2]\d):(?P<mi>[0-5]\d)(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?(?![\w-])", _h_iso),  # noqa: E501
-    ("numdate", rf"{NB}(?P<a>[01]?\d|[23]\d)/(?P<b>[0-3]?\d)/(?P<y>(?:19|20)\d\d|\d\d)(?![\w/])", _h_numdate),  # noqa: E501
-    ("mdy", rf"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?P<mon>{MONTH})\s+(?P<day>{DAY})(?!\d)(?:(?:,\s*|\s+)(?P<year>{YEAR})(?!\d))?\b", _h_mdy),  # noqa: E501
-    ("dmy", rf"\b(?:(?P<wd>{WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})(?:,?\s+(?P<year>{YEAR})(?!\d))?\b", _h_dmy),  # noqa: E501
-    ("month_year", rf"\b(?:{EDGE}\s+)?(?P<mon>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR})(?!\d)", _h_month_year),  # noqa: E501
-    ("month", rf"\b(?P<pre>(?:{EDGE})[\s-]+)?(?:(?P<rel>last|next|this|this\s+past|this\s+coming)\s+)?(?P<mon>{MONTH_FULL})(?:\s+(?P<yrel>this|last|next)\s+year)?\b(?!\s*\d)", _h_month),  # noqa: E501
-    ("fiscal", rf"\b(?:fiscal(?:\s+year)?|FY)[\s-]?(?P<year>{YEAR}|'\d\d|\d\d)\b", _h_fiscal),
-    ("year", rf"\b(?:(?:{EDGE}|the\s+year|the\s+end\s+of)[\s-]+)?(?<![\d,.$£€#/])(?P<year>{YEAR})(?![\d,]\d|s\b|'s\b|-\d|\.\d|/)", _h_year),  # noqa: E501
-    ("decade", rf"\b(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?:(?P<full>(?:1[6-9]|20)\d0)['’]?s|['’](?P<short>\d0)['’]?s\b|(?P<word>{_alt(T.DECADE_WORDS)}))\b", _h_decade),  # noqa: E501
-    ("century", rf"\b(?:(?:the\s+)?(?P<ord>{ORD})[\s-]+century|(?P<rel>this|the\s+current|last|the\s+last|the\s+past|next)\s+century)\b", _h_century),  # noqa: E501
-    ("quarter", rf"\b(?:(?P<rel>the\s+year-(?:ago|earlier)|the\s+same|this|the\s+current|the\s+present|next|the\s+next|the\s+coming|last|the\s+last|the\s+previous|the\s+past|the\s+prior|the\s+latest|the\s+most\s+recent|the|a|its|year-(?:ago|earlier))\s+)?(?:(?:(?P<pyear>{YEAR})|(?P<pyrel>this|last|next)\s+year['’]s)\s+)?(?:(?:(?P<qord>first|second|third|fourth|1st|2nd|3rd|4th)|Q(?P<qnum>[1-4]))[\s-]+)?(?:fiscal[\s-]+)?(?:quarter|period)(?!-\w)(?:\s+of\s+(?:(?P<year>{YEAR})|(?P<yrel>this|last|next|the\s+previous|the\s+current)\s+year))?\b", _h_quarter),  # noqa: E501
-    ("qshort", rf"\b(?-i:Q(?P<qnum>[1-4]))(?:\s+(?P<year>{YEAR}))?\b(?P<qord>)(?P<rel>)(?P<yrel>)", _h_quarter),  # noqa: E501
-    ("half", rf"\b(?:the\s+)?(?P<h>first|second)\s+half\s+of\s+(?:(?P<year>{YEAR})|(?P<yrel>this|last|next)\s+year)\b", _h_half),  # noqa: E501
-    ("season", rf"\b(?:(?:the\s+)?(?:early|late|mid)[\s-]+)?(?:(?P<rel>this\s+past|this|last|next)\s+|the\s+|in\s+the\s+(?=\w+\b(?!\s+of\b)))?(?P<season>{SEASON})\b(?:\s+of\s+(?P<year>{YEAR})|\s+(?P<year2>{YEAR}))?", None),  # noqa: E501
-    ("weekday", rf"\b(?:(?P<edge>early|late)\s+)?(?:(?P<rel>last|next|this|this\s+past|this\s+coming|coming|past)\s+)?(?P<wd>{WEEKDAY})(?:['’]s)?(?:\s+(?P<part>{PART}))?\b", _h_weekday),  # noqa: E501
-    ("weekday_set", rf"\b(?:on\s+)?(?P<wd>{WEEKDAY})s(?:\s+(?P<part>mornings|afternoons|evenings|nights))?\b|\b(?P<wd2>{WEEKDAY})\s+(?P<part2>mornings|afternoons|evenings|nights)\b", None),  # noqa: E501
-    ("relday", rf"\b(?:(?:early|late)\s+)?(?P<word>today|tonight|yesterday|tomorrow|the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|last\s+night|this|that)(?:['’]s)?(?:\s+(?P<part>{PART}))?\b", None),  # noqa: E501
-    ("clock", rf"{NB}(?:(?P<word>noon|midday|midnight)|(?P<hh>[012]?\d)(?::(?P<mi>[0-5]\d))?(?:\s*(?P<ap>[ap]\.\s?m\b\.?|[ap]m\b)|\s+o['’]clock|\s+in\s+the\s+(?P<pod>morning|afternoon|evening|night)|(?=\s+{TZ}\b)))(?:\s+(?P<tz>{TZ})\b)?(?:,?\s+(?:on\s+)?(?:(?P<dwd>{WEEKDAY})|(?P<drel>today|yesterday|tomorrow)|(?P<dmon>{MONTH})\s+(?P<dday>{DAY})))?\b", _h_clock),  # noqa: E501
-    ("relunit", r"\b(?:(?:early|late)\s+)?(?P<rel>the\s+previous|the\s+following|the\s+same|the\s+current|this\s+past|this\s+coming|last|this|next|the\s+prior|that|current)\s+(?P<unit>week|weekend|month|fiscal\s+year|year)\b(?!-)", _h_relunit),  # noqa: E501
-    ("the_year", r"\bthe\s+(?:fiscal\s+|full\s+|calendar\s+|current\s+fiscal\s+)?year\b(?![\s-]+(?:ago|earlier|before|after|later|\d))", _h_the_year),  # noqa: E501
-    ("ago", rf"\b(?:(?:nearly|almost|more\s+than|less\s+than|some|just|only|over|at\s+least)\s+)?(?:(?P<n>{NUM})\s+)?(?P<unit>{UNIT_ANY})\s+(?P<dir>ago|earlier|later|from\s+now|hence)\b", _h_ago),  # noqa: E501
-    ("duration", rf"\b{_PRE_MOD.replace('MOD', 'mod')}?{_DET}?{_SEQ}?{_PRE_MOD.replace('MOD', 'mod2')}?(?P<n>{NUM})(?:\s+(?:to|or)\s+(?P<n2>{NUM}))?\s+(?:(?:more|additional|straight|consecutive|full|long)\s+)?(?P<unit>{UNIT_ANY})\b(?![-'’]\w|\s+old\b)", _h_duration),  # noqa: E501
-    ("adj_duration", rf"\b(?P<n>\d+(?:\.\d+)?|{NUMWORD})[\s-]+(?P<unit>{UNIT_SG})(?:-long)?\b(?!-old|-olds|\s+old\b)(?=[\s-]+[a-z])", _h_adj_duration),  # noqa: E501
-    ("plural", r"\b(?:(?P<rel>in\s+the\s+coming|in\s+coming|the\s+coming|coming|in\s+recent|the\s+recent|recent|the\s+past\s+few|the\s+last\s+few|the\s+next\s+few)\s+)(?P<unit>years|months|weeks|decades|days|centuries)\b(?![-'’])", _h_plural),  # noqa: E501
-    ("ahead", r"\b(?:in\s+)?the\s+(?:days|weeks|months|years)\s+ahead\b", _h_ahead),
-    ("year_ago_adj", r"\byear-(?:ago|earlier)\b", _h_year_ago_adj),
-    ("spelled_year", rf"\b(?:(?P<cent>{'|'.join(_SPELLED_TENS)})[\s-]+(?P<rest>(?:{_tens})(?:[\s-](?:{_ones}))?|oh[\s-](?:{_ones})|{'|'.join(_SPELLED_TENS)})|(?:the\s+year\s+)?two\s+thousand(?:\s+(?:and\s+)?(?P<rest2>(?:{_tens})(?:[\s-](?:{_ones}))?|{_ones}|{'|'.join(_SPELLED_TENS)}))?)\b", _h_spelled_year),  # noqa: E501
-    ("weekend", r"\bthe\s+weekend\b", _h_weekend),
-    ("period_end", r"\b(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+the\s+(?P<unit>month|year|week)|(?:the\s+)?(?P<unit2>year)[-\s]end|(?:the\s+)?year['’]s\s+end)\b", _h_period_end),  # noqa: E501
-    ("that_day", rf"\b(?:(?:earlier|later)\s+)?(?:that\s+(?:same\s+)?|the\s+(?P<rel>same|next|following|previous|preceding)\s+)(?P<part>day|{PART})\b", _h_that_day),  # noqa: E501
-    ("seq_unit", r"\b(?:the\s+)?(?:past|coming|the\s+last|the\s+next)\s+(?P<unit>hour|day|week|month|year|decade|century)\b(?![-'’])", _h_seq_unit),  # noqa: E501
-    ("ref", r"\b(?:right\s+now|just\s+now|now|currently|current(?!\s+(?:account|events|affairs|policy|system|law|rules|situation|president|government|leader|administration|members?|chairman|ceo|and|state|form|level|levels|rate|rates|price|prices|affairs|crisis|conflict|war|talks)\b)|nowadays|these\s+days|at\s+present|presently|at\s+the\s+moment|(?:more\s+|most\s+)?recently|recent(?=\s+(?:years|months|weeks|days|decades)\b)|lately|in\s+the\s+past(?!\s+(?:\d|few|several|two|three|four|five|six|seven|eight|nine|ten|year|month|week|decade|day))|the\s+(?:near\s+|foreseeable\s+|distant\s+)?future|the\s+(?:near|short|long|medium)\s+term)\b", _h_ref),  # noqa: E501
-    ("set", rf"\b(?:daily|nightly|weekly|monthly|yearly|hourly|biweekly|(?:every|each|per)\s+(?:(?P<other>other)\s+|(?P<n>{NUM})\s+)?(?:(?P<wd>{WEEKDAY})|(?P<mon>{MONTH})|(?P<season>{SEASON})|(?P<part>{PART})|(?P<unit>{UNIT_ANY})))\b", _h_set),  # noqa: E501
-    ("holiday", rf"\b(?:(?P<rel>last|next|this)\s+)?(?P<hname>(?-i:New\s+Year['’]s\s+(?:Day|Eve)|Christmas(?:\s+(?:Day|Eve))?|Valentine['’]s\s+Day|Independence\s+Day|Halloween|Veterans\s+Day|Boxing\s+Day|Bastille\s+Day|Thanksgiving(?:\s+Day)?|Election\s+Day|Easter(?:\s+Sunday)?))(?:,?\s+(?P<year>{YEAR}))?\b", _h_holiday),  # noqa: E501
-]  # fmt: skip
+@dataclass(frozen=True)
+class Rule:
+    """One rule: a regex, the handler that turns a match into (type, value), the trigger
+    kinds it is tried near, and how many tokens before a trigger a match may start."""
+
+    name: str
+    pattern: str
+    handler: Handler | None  # None: a wrapper in _WRAPPED checks the match first
+    triggers: tuple[str, ...]
+    lookback: int = 3
+
+
+# Priority order: when two matches have the same length, the earlier rule wins.
+RULES: list[Rule] = [
+    Rule("iso", P.ISO, _h_iso, ("digit",)),
+    Rule("numdate", P.NUMDATE, _h_numdate, ("digit",)),
+    Rule("mdy", P.MDY, _h_mdy, ("month",)),
+    Rule("dmy", P.DMY, _h_dmy, ("month",)),
+    Rule("month_year", P.MONTH_YEAR, _h_month_year, ("month",)),
+    Rule("month", P.MONTH_RULE, _h_month, ("month",)),
+    Rule("fiscal", P.FISCAL, _h_fiscal, ("digit",)),
+    Rule("year", P.YEAR_RULE, _h_year, ("digit",)),
+    Rule("decade", P.DECADE, _h_decade, ("digit", "decade")),
+    Rule("century", P.CENTURY, _h_century, ("unit",)),
+    Rule("quarter", P.QUARTER, _h_quarter, ("unit",), lookback=5),
+    Rule("qshort", P.QSHORT, _h_quarter, ("digit",)),
+    Rule("half", P.HALF, _h_half, ("unit",)),
+    Rule("season", P.SEASON_RULE, None, ("season",)),
+    Rule("weekday", P.WEEKDAY_RULE, _h_weekday, ("weekday",)),
+    Rule("weekday_set", P.WEEKDAY_SET, None, ("weekday",)),
+    Rule("relday", P.RELDAY, None, ("relday",)),
+    Rule("clock", P.CLOCK, _h_clock, ("clock",)),
+    Rule("relunit", P.RELUNIT, _h_relunit, ("unit",)),
+    Rule("the_year", P.THE_YEAR, _h_the_year, ("unit",)),
+    Rule("ago", P.AGO, _h_ago, ("unit",), lookback=7),
+    Rule("duration", P.DURATION, _h_duration, ("unit",), lookback=7),
+    Rule("adj_duration", P.ADJ_DURATION, _h_adj_duration, ("unit",)),
+    Rule("plural", P.PLURAL, _h_plural, ("unit",), lookback=5),
+    Rule("ahead", P.AHEAD, _h_ahead, ("unit",)),
+    Rule("year_ago_adj", P.YEAR_AGO_ADJ, _h_year_ago_adj, ("unit",)),
+    Rule("spelled_year", P.SPELLED_YEAR, _h_spelled_year, ("spelled",)),
+    Rule("weekend", P.WEEKEND, _h_weekend, ("unit",)),
+    Rule("period_end", P.PERIOD_END, _h_period_end, ("unit",)),
+    Rule("that_day", P.THAT_DAY, _h_that_day, ("unit", "relday")),
+    Rule("seq_unit", P.SEQ_UNIT, _h_seq_unit, ("unit",)),
+    Rule("ref", P.REF, _h_ref, ("ref",), lookback=4),
+    Rule("set", P.SET, _h_set, ("set",), lookback=4),
+    Rule("holiday", P.HOLIDAY, _h_holiday, ("holiday",)),
+]
 
 
 def _h_season_wrap(m: re.Match[str], c: _Ctx) -> Result:
@@ -1131,31 +1121,20 @@ def _token_triggers(text: str) -> tuple[list[int], dict[str, list[int]]]:
     return starts, hits
 
 
-_RULE_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "iso": ("digit",), "numdate": ("digit",), "mdy": ("month",), "dmy": ("month",),
-    "month_year": ("month",), "month": ("month",), "fiscal": ("digit",), "year": ("digit",),
-    "decade": ("digit", "decade"), "century": ("unit",), "quarter": ("unit",),
-    "qshort": ("digit",), "half": ("unit",), "season": ("season",),
-    "weekday": ("weekday",), "weekday_set": ("weekday",), "relday": ("relday",),
-    "clock": ("clock",), "relunit": ("unit",), "the_year": ("unit",), "ago": ("unit",),
-    "duration": ("unit",), "adj_duration": ("unit",), "plural": ("unit",),
-    "ahead": ("unit",), "year_ago_adj": ("unit",), "spelled_year": ("spelled",),
-    "weekend": ("unit",), "period_end": ("unit",), "that_day": ("unit", "relday"),
-    "seq_unit": ("unit",), "ref": ("ref",), "set": ("set",), "holiday": ("holiday",),
-}  # fmt: skip
-_ALL_KINDS = sorted({k for ks in _RULE_TRIGGERS.values() for k in ks})
-# Most rules need fewer words before their trigger ("the past two", "Monday, Oct.").
-_RULE_LOOKBACK = {"duration": 7, "ago": 7, "quarter": 5, "plural": 5, "ref": 4, "set": 4}
-
-_COMPILED: list[tuple[int, str, re.Pattern[str], Handler]] = [
-    (i, name, re.compile(rx, F), handler or _WRAPPED[name])
-    for i, (name, rx, handler) in enumerate(RULES)
+_ALL_KINDS = sorted({k for r in RULES for k in r.triggers})
+# (priority, rule, compiled regex, handler)
+_COMPILED: list[tuple[int, Rule, re.Pattern[str], Handler]] = [
+    (i, r, re.compile(r.pattern, F), r.handler or _WRAPPED[r.name]) for i, r in enumerate(RULES)
 ]
-assert all(name in _RULE_TRIGGERS for name, _rx, _h in RULES)
 
 
 # Words that TimeBank leaves out of a span even when a rule takes them in.
-_TRIM_LEFT = re.compile(r"(?:(?:on|in|at|for|during|since|by|over)\s+)", re.I)
+_TRIM_LEFT = re.compile(
+    r"(?:on|in|at|for|during|since|by)\s+(?!least\b|most\b)"  # not "at least"
+    r"|over\s+(?=the\b|this\b|these\b|those\b)",  # "over the past year", not "over an hour"
+    re.I,
+)
+_POSSESSIVE = ("'s", "’s")
 
 
 def _anchor_date(anchor: str | None) -> date | None:
@@ -1182,12 +1161,12 @@ def tag_timexes(text: str, anchor: str | None) -> list[Timex]:
 def tag_with_rules(text: str, anchor: str | None) -> list[tuple[Timex, str]]:
     """:func:`tag_timexes`, with the name of the rule that found each expression."""
     cands: list[tuple[int, int, int, re.Match[str], Handler]] = []
-    names = {prio: name for prio, name, _rx, _h in _COMPILED}
+    names = {prio: rule.name for prio, rule, _rx, _h in _COMPILED}
     starts, hits = _token_triggers(text)
-    for prio, name, rx, handler in _COMPILED:
-        back = _RULE_LOOKBACK.get(name, 3)
+    for prio, rule, rx, handler in _COMPILED:
+        back = rule.lookback
         pos: set[int] = set()
-        for key in _RULE_TRIGGERS[name]:
+        for key in rule.triggers:
             for i in hits[key]:
                 pos.update(starts[max(0, i - back) : i + 1])
         match = rx.match
@@ -1221,6 +1200,25 @@ def tag_with_rules(text: str, anchor: str | None) -> list[tuple[Timex, str]]:
         span = text[s:e]
         stripped = span.rstrip(" ,;")
         e -= len(span) - len(stripped)
+        if text[e - 2 : e] in _POSSESSIVE and e - 2 > s:
+            e -= 2  # "Friday's": TimeBank leaves the possessive out
         timex = Timex(start=s, end=e, text=text[s:e], type=typ, value=value)  # type: ignore[arg-type]
         out.append((timex, names[prio]))
     return out
+
+
+_FULL_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+
+
+def latest_explicit_date(text: str) -> str | None:
+    """The latest fully written date in ``text`` ("April 11, 2025", "2025-04-11"), or None.
+
+    A fallback anchor for an article without a publication date: a caption or a
+    sign-off usually carries the day of writing. Only dates that state their year
+    count, so nothing here depends on an anchor.
+    """
+    best: str | None = None
+    for t in tag_timexes(text, None):
+        if t.type == "DATE" and _FULL_DATE.match(t.value) and (best is None or t.value > best):
+            best = t.value
+    return best

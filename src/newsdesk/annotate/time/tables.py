@@ -140,3 +140,29 @@ TRIGGER_WORDS: dict[str, list[str]] = {
     ],
     "digit": ["fy", "q1", "q2", "q3", "q4"],
 }  # fmt: skip
+
+# Words before a number of units that belong to a duration's span ("more than four
+# hours"); approximators such as "about" are left out of the span, as in TimeBank.
+DURATION_MODIFIERS = [
+    "more than", "less than", "fewer than", "at least", "at most", "up to", "nearly",
+    "almost", "over", "under", "no more than", "no less than", "just over", "just under",
+    "well over",
+]  # fmt: skip
+# "the past two months", "the first nine months", "the next few days"
+DURATION_SEQUENCE = [
+    "past", "last", "next", "first", "coming", "previous", "final", "remaining", "following",
+    "latest", "initial", "preceding", "last few", "past few", "next few",
+]  # fmt: skip
+# "current" is PRESENT_REF except before these nouns ("the current account").
+CURRENT_NOT_TIME = [
+    "account", "events", "affairs", "policy", "system", "law", "rules", "situation",
+    "president", "government", "leader", "administration", "member", "members", "chairman",
+    "ceo", "and", "state", "form", "level", "levels", "rate", "rates", "price", "prices",
+    "crisis", "conflict", "war", "talks",
+]  # fmt: skip
+# Frequency adverbs -> TIMEX3 SET values. ("annually" and "quarterly" are left out: in
+# news they mostly qualify figures, "rising 8% annually", and TimeBank rarely tags them.)
+SET_ADVERBS = {
+    "daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y",
+    "hourly": "PT1H", "biweekly": "P2W",
+}  # fmt: skip

@@ -1,0 +1,66 @@
+"""Entities: NER mentions, within-article chains, roles, pronoun and role resolution."""
+
+from __future__ import annotations
+
+from newsdesk.annotate import annotate_article
+from newsdesk.annotate.entities import build_entities, fullness, name_key, name_tokens
+from newsdesk.annotate.nlp import ner_docs
+from newsdesk.model import Article
+
+TEXT = (
+    "Port authority spokesman Viktor Hallberg said the docks would reopen.\n\n"
+    "Hallberg added that the cranes had been inspected. He did not give a date.\n\n"
+    "The spokesman later met officials in Rotterdam."
+)
+
+
+def _index(text: str):
+    return build_entities(text, ner_docs([text])[0])
+
+
+def test_surname_joins_full_name_chain() -> None:
+    idx = _index(TEXT)
+    persons = [m for m in idx.mentions if m.type == "PERSON"]
+    assert {m.text for m in persons} >= {"Viktor Hallberg", "Hallberg"}
+    assert len({m.cluster for m in persons}) == 1
+    assert all(m.canonical == "Viktor Hallberg" for m in persons)
+    for m in idx.mentions:
+        assert TEXT[m.start : m.end] == m.text
+
+
+def test_roles_and_role_resolution() -> None:
+    idx = _index(TEXT)
+    chain = idx.chain(next(m.cluster for m in idx.mentions if m.text == "Hallberg"))
+    assert "spokesman" in chain.roles
+    pos = TEXT.index("The spokesman")
+    assert idx.resolve_role("spokesman", "The spokesman", pos, []) is chain
+    assert idx.resolve_pronoun("he", TEXT.index("He did"), []) is chain
+
+
+def test_two_people_same_surname_stay_apart() -> None:
+    text = (
+        "Economist Laura Fenwick said prices would rise. Her brother, the banker Paul "
+        "Fenwick, said they would fall."
+    )
+    idx = _index(text)
+    names = {idx.chain(m.cluster).canonical for m in idx.mentions if m.type == "PERSON"}
+    assert {"Laura Fenwick", "Paul Fenwick"} <= names
+
+
+def test_titles_stripped_and_initials_not_fuller() -> None:
+    assert name_tokens("President Anna Kovacs") == ["anna", "kovacs"]
+    assert fullness("Dmitry Peskov") > fullness("Dmitry S. Peskov")
+    assert fullness("Dmitry Peskov") > fullness("Peskov")
+    assert name_key("Kiev", "GPE") == name_key("Kyiv", "GPE")
+    assert name_key("the Kremlin", "ORG") == "kremlin"
+
+
+def test_annotate_fills_mentions_sorted_with_offsets() -> None:
+    art = Article(id="e", source="e", text=TEXT)
+    annotate_article(art)
+    assert art.mentions, "no mentions"
+    assert [m.start for m in art.mentions] == sorted(m.start for m in art.mentions)
+    for m in art.mentions:
+        assert art.text[m.start : m.end] == m.text
+        assert m.canonical
+    assert any(m.type == "GPE" and m.text == "Rotterdam" for m in art.mentions)

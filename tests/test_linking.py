@@ -1,0 +1,85 @@
+"""Entity linking across articles and statement grouping."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from newsdesk.annotate import annotate_articles
+from newsdesk.annotate.linking import EntityLinker, entity_id
+from newsdesk.model import Article
+from newsdesk.store.db import connect
+
+TEXTS = [
+    "Kremlin spokesman Dmitry Peskov said talks would go on in Kiev.\n\n"
+    '"We are ready to continue," Peskov told reporters.',
+    "Dmitry S. Peskov, the Kremlin spokesman, met envoys in Kyiv on Friday.\n\n"
+    "John Harlow, a lawyer, said the deal was dead. Jane Harlow, an analyst, said the "
+    "deal was alive.",
+    '"We are ready to continue," Peskov told reporters on Monday.',
+]
+
+
+def _linked(tmp_path: Path):
+    conn = connect(tmp_path / "x.db")
+    arts = [
+        Article(id=f"a{i}", source="t", text=t, published=f"2025-01-0{i + 1}")
+        for i, t in enumerate(TEXTS)
+    ]
+    annotate_articles(arts)
+    linker = EntityLinker(conn)
+    for a in arts:
+        linker.link(a)
+    return conn, arts
+
+
+def test_name_variants_merge_and_people_stay_apart(tmp_path: Path) -> None:
+    conn, arts = _linked(tmp_path)
+    rows = {r["name"]: dict(r) for r in conn.execute("SELECT * FROM entities")}
+    assert "Dmitry Peskov" in rows
+    peskov = rows["Dmitry Peskov"]
+    assert set(json.loads(peskov["aliases"])) >= {"Peskov", "Dmitry S. Peskov"}
+    assert peskov["article_count"] == 3
+    assert "John Harlow" in rows and "Jane Harlow" in rows
+    assert rows["John Harlow"]["id"] != rows["Jane Harlow"]["id"]
+    ids = {m.entity_id for a in arts for m in a.mentions if "Peskov" in m.text}
+    assert ids == {peskov["id"]}
+
+
+def test_exonyms_share_one_entity(tmp_path: Path) -> None:
+    conn, arts = _linked(tmp_path)
+    places = {m.entity_id for a in arts for m in a.mentions if m.text in {"Kiev", "Kyiv"}}
+    assert len(places) == 1
+    name = conn.execute("SELECT name FROM entities WHERE id = ?", (places.pop(),)).fetchone()
+    assert name[0] == "Kyiv"
+
+
+def test_statements_group_same_words(tmp_path: Path) -> None:
+    conn, arts = _linked(tmp_path)
+    qa = next(q for q in arts[0].quotes if "ready to continue" in q.text)
+    qc = next(q for q in arts[2].quotes if "ready to continue" in q.text)
+    assert qa.speaker_entity_id and qa.speaker_entity_id == qc.speaker_entity_id
+    assert qa.statement_id == qc.statement_id
+    row = conn.execute("SELECT * FROM statements WHERE id = ?", (qa.statement_id,)).fetchone()
+    assert row["quote_count"] == 2
+    assert row["first_published"] == "2025-01-01"
+    assert row["speaker"] == "Dmitry Peskov"
+
+
+def test_ids_are_deterministic(tmp_path: Path) -> None:
+    assert entity_id("Dmitry Peskov", "PERSON") == entity_id("Dmitry Peskov", "PERSON")
+    assert entity_id("Kiev", "GPE") == entity_id("Kyiv", "GPE")
+    _, arts1 = _linked(tmp_path / "one" if (tmp_path / "one").mkdir() is None else tmp_path)
+    _, arts2 = _linked(tmp_path / "two" if (tmp_path / "two").mkdir() is None else tmp_path)
+    assert [m.entity_id for m in arts1[1].mentions] == [m.entity_id for m in arts2[1].mentions]
+
+
+def test_linker_reloads_from_database(tmp_path: Path) -> None:
+    conn, _ = _linked(tmp_path)
+    fresh = EntityLinker(conn)
+    art = Article(id="z", source="t", text="Peskov said nothing new on Tuesday.")
+    annotate_articles([art])
+    fresh.link(art)
+    ids = {m.entity_id for m in art.mentions if m.text == "Peskov"}
+    want = conn.execute("SELECT id FROM entities WHERE name = 'Dmitry Peskov'").fetchone()[0]
+    assert ids == {want}

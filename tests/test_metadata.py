@@ -1,0 +1,136 @@
+"""Metadata helpers: dates, bylines, agencies, publishers, language."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from newsdesk.clean.metadata import (
+    detect_language,
+    find_dates,
+    given_published,
+    is_agency,
+    parse_byline,
+    parse_date,
+    publisher_from_url,
+    split_people_and_agencies,
+)
+
+NOON = datetime(2024, 3, 9, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("March 3, 2024", ("2024-03-03", "day")),
+        ("Mar. 3, 2024", ("2024-03-03", "day")),
+        ("Sept. 14, 2023", ("2023-09-14", "day")),
+        ("3 March 2024", ("2024-03-03", "day")),
+        ("Sunday, March 3, 2024", ("2024-03-03", "day")),
+        ("March 3, 2024 4:05 PM", ("2024-03-03T16:05", "minute")),
+        ("Updated: March 3, 2024 at 9:15 a.m.", ("2024-03-03T09:15", "minute")),
+        ("2024-03-03", ("2024-03-03", "day")),
+        ("2024-03-03T08:30:00Z", ("2024-03-03T08:30+00:00", "minute")),
+        ("Sun, 03 Mar 2024 08:30:00 GMT", ("2024-03-03T08:30+00:00", "minute")),
+    ],
+)
+def test_parse_date_absolute(text: str, expected: tuple[str, str]) -> None:
+    assert parse_date(text, relative_to=None) == expected
+
+
+def test_parse_date_relative_needs_reference() -> None:
+    assert parse_date("5 hours ago", relative_to=None) is None
+    assert parse_date("5 hours ago", relative_to=NOON) == ("2024-03-09T07:00+00:00", "approximate")
+    assert parse_date("2 days ago", relative_to=NOON) == ("2024-03-07", "approximate")
+    assert parse_date("yesterday", relative_to=NOON) == ("2024-03-08", "approximate")
+
+
+def test_parse_date_rejects_non_dates() -> None:
+    assert parse_date("The council met for 2024 minutes", relative_to=None) is None
+    assert parse_date("", relative_to=None) is None
+    assert parse_date("February 30, 2024", relative_to=None) is None
+
+
+def test_find_dates_offsets_point_at_the_text() -> None:
+    text = "The fair opened on June 2, 2023 and closed 2023-06-09."
+    hits = find_dates(text)
+    assert [h[2] for h in hits] == ["2023-06-02", "2023-06-09"]
+    for start, end, _iso, _p in hits:
+        assert text[start:end] in ("June 2, 2023", "2023-06-09")
+
+
+def test_given_published_keeps_the_string_and_reads_precision() -> None:
+    assert given_published("2024-05-01") == ("2024-05-01", "day")
+    assert given_published("2024-05-01T10:00:00Z") == ("2024-05-01T10:00:00Z", "minute")
+    assert given_published("May 1, 2024") == ("2024-05-01", "day")
+    assert given_published(None) == (None, None)
+
+
+def test_split_people_and_agencies() -> None:
+    people, agencies = split_people_and_agencies(
+        ["Marta Lindqvist and The Harbor Post news desk", "By AFP", "Reuters Staff"]
+    )
+    assert people == ["Marta Lindqvist"]
+    assert agencies == ["AFP", "Reuters"]
+
+
+def test_split_handles_lists_and_capitals() -> None:
+    people, agencies = split_people_and_agencies(["OWEN PRICE, Lena Ortiz & The Associated Press"])
+    assert people == ["Owen Price", "Lena Ortiz"]
+    assert agencies == ["AP"]
+
+
+def test_is_agency() -> None:
+    assert is_agency("Agence France-Presse") == "AFP"
+    assert is_agency("dpa") == "dpa"
+    assert is_agency("Xinhua") == "Xinhua"
+    assert is_agency("Maria Chen") is None
+
+
+def test_parse_byline_reads_names_date_and_desk() -> None:
+    info = parse_byline(
+        "by Tomas Varga and The Lakeside Herald news desk May 2, 2024 3:10 PM 4 min read"
+    )
+    assert info is not None
+    assert info["authors"] == ["Tomas Varga"]
+    assert info["published"] == "2024-05-02T15:10"
+    assert info["precision"] == "minute"
+    assert info["publisher"] == "The Lakeside Herald"
+    assert parse_byline("Buy now and save") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://www.reuters.com/world/x", "Reuters"),
+        ("https://apnews.com/article/abc", "AP News"),
+        ("https://www.example-daily.com/a/b", "Example Daily"),
+        ("https://thenorthtimes.com/2024/story", "The North Times"),
+        ("http://www.bbc.co.uk/news/1", "BBC News"),
+        ("https://kxyz.com/news", "KXYZ"),
+        ("not a url", None),
+        (None, None),
+    ],
+)
+def test_publisher_from_url(url: str | None, expected: str | None) -> None:
+    assert publisher_from_url(url) == expected
+
+
+def test_detect_language() -> None:
+    en = (
+        "The committee said on Tuesday that it would review the plan and report back to the council. "
+        * 3
+    )
+    de = (
+        "Die Regierung hat am Dienstag angekündigt, dass sie den Plan prüfen und dem Parlament "
+        "bis zum Herbst einen Bericht vorlegen werde, obwohl mehrere Verbände Kritik geäußert haben."
+    )
+    fr = (
+        "Le gouvernement a annoncé mardi qu'il examinerait le projet et présenterait un rapport au "
+        "parlement avant l'automne, malgré les critiques de plusieurs associations."
+    )
+    assert detect_language(en) == "en"
+    assert detect_language(de) == "de"
+    assert detect_language(fr) == "fr"
+    assert detect_language("12 34") is None

@@ -1,0 +1,67 @@
+"""--workers and --engine dask give exactly the single-process results."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsdesk.export import export_records
+from newsdesk.pipeline import ingest
+
+KINDS = ("articles", "quotes", "timexes", "entities", "stories")
+
+
+def _dump(db: Path, tmp_path: Path) -> dict[str, list[dict]]:
+    out = {}
+    for what in KINDS:
+        target = tmp_path / f"{db.stem}-{what}.jsonl"
+        export_records(db, what, "jsonl", str(target))
+        out[what] = [json.loads(line) for line in target.read_text().splitlines()]
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo_subset(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[str], str]:
+    from newsdesk.demo import CORPUS_DIR
+
+    expected = json.loads((CORPUS_DIR / "EXPECTED.json").read_text())
+    return [str(CORPUS_DIR)], expected["crawled_at"]
+
+
+@pytest.fixture(scope="module")
+def local_run(demo_subset, tmp_path_factory) -> dict[str, list[dict]]:
+    from datetime import datetime
+
+    paths, crawled = demo_subset
+    tmp = tmp_path_factory.mktemp("local")
+    db = tmp / "local.db"
+    ingest(paths, db, crawled_at=datetime.fromisoformat(crawled), batch_size=8)
+    return _dump(db, tmp)
+
+
+@pytest.mark.slow
+def test_process_pool_equals_local(demo_subset, local_run, tmp_path):
+    from datetime import datetime
+
+    paths, crawled = demo_subset
+    db = tmp_path / "pool.db"
+    ingest(paths, db, crawled_at=datetime.fromisoformat(crawled), batch_size=8, workers=2)
+    assert _dump(db, tmp_path) == local_run
+    assert len(local_run["articles"]) >= 40
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_equals_local(demo_subset, local_run, tmp_path):
+    from datetime import datetime
+
+    pytest.importorskip("distributed")
+    paths, crawled = demo_subset
+    db = tmp_path / "dask.db"
+    ingest(paths, db, crawled_at=datetime.fromisoformat(crawled), batch_size=8, workers=2,
+           engine="dask")  # fmt: skip
+    assert _dump(db, tmp_path) == local_run
+    assert not (tmp_path / "dask.db.shards").exists() or not any(
+        (tmp_path / "dask.db.shards").iterdir()
+    ), "merged shards are removed"
