@@ -198,6 +198,18 @@ def test_jsonl_records(tmp_path: Path) -> None:
     assert a.clean and b.clean and c.clean is False and "published" not in c.given
 
 
+def test_jsonl_crawled_at_field(tmp_path: Path) -> None:
+    p = tmp_path / "c.jsonl"
+    _jsonl(p, [{"text": "A.", "crawled_at": "2031-02-03T04:05:06Z"}, {"text": "B."}])
+    stamp = datetime(2031, 1, 1, tzinfo=UTC)
+    os.utime(p, (stamp.timestamp(), stamp.timestamp()))
+    a, b = _read(p)
+    assert a.crawled_at == datetime(2031, 2, 3, 4, 5, 6, tzinfo=UTC)  # type: ignore[union-attr]
+    assert b.crawled_at == stamp  # type: ignore[union-attr]
+    forced = datetime(2032, 1, 1, tzinfo=UTC)
+    assert all(d.crawled_at == forced for d in _read(p, crawled_at=forced))  # type: ignore[union-attr]
+
+
 def test_jsonl_bad_lines_are_skipped_and_rest_goes_on(tmp_path: Path) -> None:
     p = tmp_path / "bad.jsonl"
     _jsonl(

@@ -8,8 +8,7 @@ import sqlite3
 import pytest
 
 from newsdesk.model import Article, Mention, Quote, RemovedBlock, Timex
-from newsdesk.store import StoreError, connect
-from newsdesk.store import migrations, writer
+from newsdesk.store import StoreError, connect, migrations, writer
 from newsdesk.store.records import iter_records
 
 

@@ -50,7 +50,7 @@ CASES = [
         "Fans gathered Friday night outside the stadium.",
         MON,
         "Friday night",
-        "TIME",
+        "DATE",
         "2025-04-04TNI",
     ),
     # absolute dates
@@ -149,6 +149,38 @@ CASES = [
     ("The firm recently hired staff.", MON, "recently", "DATE", "PAST_REF"),
     ("Aid will arrive in the coming days.", MON, "the coming days", "DATE", "FUTURE_REF"),
     ("Costs will rise in the near future.", MON, "the near future", "DATE", "FUTURE_REF"),
+    (
+        "Shares fell 4% from the previous Friday.",
+        "2025-02-06",
+        "the previous Friday",
+        "DATE",
+        "2025-01-31",
+    ),
+    (
+        "A hearing is set for the week of March 6.",
+        "2025-02-06",
+        "the week of March 6",
+        "DATE",
+        "2025-W10",
+    ),
+    ("The index hit its record on Aug. 6.", "2025-02-06", "Aug. 6", "DATE", "2024-08-06"),
+    ("In January, the firm brought in new managers.", "2025-10-27", "January", "DATE", "2025-01"),
+    ("Ballots will be counted in January.", "2025-10-27", "January", "DATE", "2026-01"),
+    (
+        "Earlier this month the rules changed.",
+        "2025-10-27",
+        "Earlier this month",
+        "DATE",
+        "2025-10",
+    ),
+    ("Fares rose 5% over the past year.", MON, "the past year", "DURATION", "P1Y"),
+    ("Talks went on for years.", MON, "years", "DURATION", "PXY"),
+    ("It will take at least 30 days.", MON, "at least 30 days", "DURATION", "P30D"),
+    ("A deal is due within two weeks.", MON, "two weeks", "DURATION", "P2W"),
+    ("Its third-quarter profit doubled.", "2025-10-28", "third-quarter", "DATE", "2025-Q3"),
+    ("He made a two-day visit.", MON, "two-day", "DURATION", "P2D"),
+    ("The flight was canceled Monday due to fog.", "2025-04-09", "Monday", "DATE", "2025-04-07"),
+    ("The report is due Friday.", "2025-04-09", "Friday", "DATE", "2025-04-11"),
     # spelled-out years (speech transcripts)
     ("It began in nineteen ninety-six.", MON, "nineteen ninety-six", "DATE", "1996"),
 ]
@@ -257,6 +289,13 @@ def test_offsets_property(words: list[str], anchor: str | None) -> None:
         prev_end = t.end
         assert t.type in ("DATE", "TIME", "DURATION", "SET")
         assert t.value
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_any_text_is_safe(text: str) -> None:
+    for t in tag_timexes(text, "2024-02-29"):
+        assert text[t.start : t.end] == t.text
 
 
 def test_fast_enough() -> None:

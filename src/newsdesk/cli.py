@@ -83,8 +83,8 @@ def extract(
     ] = None,
 ) -> None:
     """Clean each input without a database and print one article record per article."""
-    from newsdesk.pipeline import extract as run_extract
     from newsdesk.model import Skip
+    from newsdesk.pipeline import extract as run_extract
 
     _check_paths(paths)
     when = _parse_when(crawled_at)
@@ -188,15 +188,16 @@ def demo(
     ] = False,
 ) -> None:
     """Ingest the bundled demo corpus into a fresh database and serve it."""
-    from newsdesk.demo import CORPUS_DIR
+    from newsdesk.demo import CORPUS_DIR, crawled_at
     from newsdesk.pipeline import ingest as run_ingest
 
     path = Path(db)
     for suffix in ("", "-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
     summary = run_ingest(
-        [str(CORPUS_DIR)], path, on_skip=lambda s: _warn(f"skipped {s.source}: {s.reason}")
-    )
+        [str(CORPUS_DIR)], path, crawled_at=crawled_at(),
+        on_skip=lambda s: _warn(f"skipped {s.source}: {s.reason}"),
+    )  # fmt: skip
     print(
         f"demo: {summary.articles_added} articles ({summary.duplicates} duplicates) "
         f"from {summary.files_read} files -> {path.resolve()}"

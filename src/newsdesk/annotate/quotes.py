@@ -542,12 +542,10 @@ class QuoteFinder:
             if comp:
                 c = comp[0]
                 s, e = u.start(c.left_edge), u.end(c.right_edge)
-                # the clause may stretch over the cue ("X, he said, Y"): cut at the cue
-                if s < u.start(tok) < e:
-                    if u.start(c) > u.start(tok):
-                        s = u.end(tok)
-                    else:
-                        e = u.start(tok)
+                # "The test, Pyongyang said, was its biggest": the clause wraps the cue and
+                # stays whole; "X said that A, because B": the tail belongs to the content
+                if s > u.start(tok):
+                    e = self._extend_tail(u, tok, e)
             elif lemma not in cues.SPEECH:
                 # "X called for Y", "X urged voters to ...": the object is the content
                 objs = [c for c in tok.children if c.dep_ in {"dobj", "xcomp"}]
@@ -582,12 +580,48 @@ class QuoteFinder:
             if e - s < 12:
                 continue
             covered = sum(min(e, q.end) - max(s, q.start) for q in qs if q.start < e and q.end > s)
-            if covered >= 0.6 * (e - s):
+            # the quote itself already stands for a clause that is nearly all quotation
+            if (
+                covered
+                and len(re.findall(r"\w+", self.text[s:e]))
+                - len(
+                    re.findall(
+                        r"\w+",
+                        "".join(
+                            self.text[q.start : q.end] for q in qs if q.start >= s and q.end <= e
+                        ),
+                    )
+                )
+                < 3
+            ):
                 continue
             sp = self.resolve(u, subj)
             if sp.name is None and sp.mention is None:
                 continue
             self._emit(s, e, "indirect", sp, tok.text, self.medium(u, tok))
+
+    def _extend_tail(self, u: Unit, cue: Any, e: int) -> int:
+        """Stretch a clause to its sentence end, up to the next attribution or quote."""
+        end = e
+        for t in cue.sent:
+            if u.start(t) < e:
+                continue
+            if t.text in '"\u201c\u2018' or self._tok_in_quote(u, t):
+                break
+            if (
+                t.tag_.startswith("VB")
+                and cues.lemma_of(t.text) in (cues.SPEECH | cues.OBJECT)
+                and any(c.dep_ in SUBJ for c in t.children)
+            ):
+                subj = next(c for c in t.children if c.dep_ in SUBJ)
+                end = min(end if end > e else u.start(subj.left_edge), u.start(subj.left_edge))
+                end = max(end, e)
+                break
+            end = u.end(t)
+        text = self.text[e:end]
+        # no dangling conjunction or punctuation at the end
+        m = re.search(r"(?:[\s,;:.!?\u2014-]|\b(?:and|but|or|while|as)\b)*$", text)
+        return e + (m.start() if m else len(text))
 
     def _according(self, u: Unit, tok: Any, qs: list[QuoteSpan]) -> None:
         to = u.doc[tok.i + 1]

@@ -511,13 +511,12 @@ def _trim_trailing_chrome(
 
 
 def _chrome_reason(line: str) -> str:
+    """The RemovedBlock reason of a trailing chrome line."""
     low = line.casefold()
     if "newsletter" in low or "subscribe" in low or "inbox" in low:
         return "newsletter"
     if low.startswith(("related", "recommended", "more from", "read more", "see also")):
         return "related"
-    if "copyright" in low or "\u00a9" in low or "rights reserved" in low:
-        return "footer"
     return "footer"
 
 

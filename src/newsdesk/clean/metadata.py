@@ -337,7 +337,7 @@ def split_people_and_agencies(names: list[str]) -> tuple[list[str], list[str]]:
     return people, agencies
 
 
-_BYLINE_HEAD = re.compile(r"^\s*(?:written\s+|words\s+)?by\b[:\s]*", re.I)
+_BYLINE_HEAD = re.compile(r"^\s*(?:(?:written\s+|words\s+)?by\b|authors?:)[:\s]*", re.I)
 _READ_TIME = re.compile(r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s+read\b", re.I)
 _DESK = re.compile(
     r"(?:^|,|\band\b)\s*(?P<outlet>(?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,5})"

@@ -476,6 +476,11 @@ _BRAND_YEAR = re.compile(
 _SOURCE_URL = re.compile(
     r"^(?:original|source|canonical|originally published at)(?: (?:url|link|article|source))?$"
 )
+_SOURCE_URL_INLINE = re.compile(
+    r"^\W*(?:original(?: url| article| source| link)?|source(?: url| link)?|canonical(?: url)?"
+    r"|originally published at)\s*:?\s*<?(https?://[^\s>]+)>?\s*$",
+    re.I,
+)
 _MESSAGE_FROM = re.compile(r"^a (?:message|note) from (?P<name>[\w&'’.\- ]{2,60}?)\s*:?$", re.I)
 _POWERED_BY = re.compile(r"\bpowered by (?P<name>[\w&'’.\- ]{1,40}?)(?: aggregator)?\s*\.?$", re.I)
 _SUMMARY_HEAD = re.compile(
@@ -490,7 +495,8 @@ _DATELINE_AGENCY = re.compile(
 )
 _DATE_NOISE = re.compile(
     r"\b(?:updated|published|posted|last|modified|on|at|date|time|first|edited)\b|[:|,()\-–—/]|\b\d+\b"
-    r"|\b(?:et|est|edt|pt|pst|pdt|ct|cst|cdt|gmt|utc|bst|cet|cest|msk)\b",
+    r"|\b(?:et|est|edt|pt|pst|pdt|ct|cst|cdt|gmt|utc|bst|cet|cest|msk|[ap]\.?m\.?)(?!\w)"
+    r"|\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\b\.?",
     re.I,
 )
 
@@ -548,7 +554,7 @@ def _classify(u: _Unit, relative_to: datetime | None) -> tuple[str | None, int]:
         return "caption", 2  # a bare credit line: "Jane Roe / Getty Images"
     if (
         words <= 30
-        and re.match(r"^(?:[Ww]ritten\s+)?[Bb][Yy]\s+[A-Z\[]", t)
+        and re.match(r"^(?:(?:[Ww]ritten\s+)?[Bb][Yy]\s+|[Aa]uthors?:\s*)[A-Z\[]", t)
         and (words <= 8 or not _ends_sentence(t))
     ):
         return "byline", 2
@@ -640,10 +646,12 @@ def clean_text(
     for u in units:
         u.reason, u.strength = _classify(u, crawled_at)
         if line_counts and u.strength < 2:
+            # copies of one story share sentences too: a sentence needs many more sightings
             c = line_counts.get(normalise_line(u.text), 0)
-            if c >= 4 and u.words() <= 25:
+            sentence = _sentence_like(u)
+            if u.words() <= 25 and (c >= 8 or c >= 4 and not sentence):
                 u.reason, u.strength = "repeated", 2
-            elif c >= 2 and u.strength == 0:
+            elif c >= 2 and u.strength == 0 and not sentence:
                 u.reason, u.strength = "repeated", 1
 
     meta = _Meta()
@@ -907,6 +915,10 @@ def _read_metadata(
     # url and publisher from an "Original url" footer
     url = None
     for i, u in enumerate(units):
+        inline = _SOURCE_URL_INLINE.match(u.text) if u.words() <= 8 else None
+        if inline:
+            url = inline.group(1)
+            break
         if u.words() <= 4 and _SOURCE_URL.match(_norm(u.text)):
             for v in units[i : i + 3]:
                 urls = v.lines[0].urls + _URL.findall(v.text)

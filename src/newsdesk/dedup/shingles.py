@@ -32,7 +32,7 @@ LEDE_MIN_TOKENS = 12  # the lede is the first line at least this long
 LEDE_REGION = 100  # shingles at the start that are sampled densely
 BODY_KEY_BITS = 4  # body keys: 1 shingle in 2**4
 LEDE_KEY_BITS = 2  # lede-region keys: 1 shingle in 2**2
-CHUNK_CHARS = 1 << 20  # code points hashed in one numpy pass
+CHUNK_CHARS = 1 << 18  # code points hashed in one numpy pass (fits in cache)
 
 _U64 = np.uint64
 _BASE = 0x100000001B3  # odd, so invertible modulo 2**64
@@ -79,7 +79,7 @@ def _power_tables(n: int) -> tuple[np.ndarray, np.ndarray]:
     """BASE**i and BASE**-i modulo 2**64 for i < n (grown on demand, kept)."""
     global _powers, _inverse_powers
     if len(_powers) < n:
-        size = max(n, 2 * len(_powers))
+        size = max(n, 2 * len(_powers), CHUNK_CHARS + (1 << 16))
         with np.errstate(over="ignore"):
             _powers = np.cumprod(np.full(size, _BASE, dtype=np.uint64), dtype=np.uint64)
             _powers = np.concatenate([np.ones(1, np.uint64), _powers[:-1]])
@@ -108,13 +108,15 @@ def _span_hashes(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np
 
 def _split(values: np.ndarray, owner: np.ndarray, n: int) -> list[np.ndarray]:
     """Split ``values`` (grouped by ascending ``owner``) into ``n`` arrays."""
-    bounds = np.searchsorted(owner, np.arange(1, n))
-    return np.split(values, bounds)
+    bounds = [0, *np.searchsorted(owner, np.arange(1, n)).tolist(), len(values)]
+    return [values[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=False)]
 
 
 def _unique_by_owner(values32: np.ndarray, owner: np.ndarray, n: int) -> list[np.ndarray]:
     """Per-owner sorted unique uint32 values, in one sort of (owner, value) pairs."""
-    comp = np.unique((owner.astype(np.uint64) << _U64(32)) | values32.astype(np.uint64))
+    comp = np.sort((owner.astype(np.uint64) << _U64(32)) | values32.astype(np.uint64))
+    if len(comp):
+        comp = comp[np.concatenate([[True], comp[1:] != comp[:-1]])]
     return [
         a.astype(np.uint32)
         for a in _split(comp & _U64(0xFFFFFFFF), (comp >> _U64(32)).astype(np.int64), n)
@@ -127,13 +129,16 @@ def _fingerprint_chunk(texts: list[str]) -> list[Fingerprint]:
     cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     n = len(texts)
     doc_ends = np.cumsum([len(t) + 1 for t in lowered])  # index of each text's newline + 1
-    cls = _char_classes()[np.minimum(cps, 0x10FFFF)]
-    is_word = cls == 1
-    prev_word = np.concatenate([[False], is_word[:-1]])
-    next_word = np.concatenate([is_word[1:], [False]])
-    single = cls == 2
-    starts = np.flatnonzero(single | (is_word & ~prev_word))
-    ends = np.flatnonzero(single | (is_word & ~next_word)) + 1
+    cls = _char_classes()[cps]
+    # word runs from the transitions of the word-character mask
+    edges = np.diff((cls == 1).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    singles = np.flatnonzero(cls == 2)
+    if len(singles):  # characters that are words on their own
+        starts = np.concatenate([starts, singles])
+        order = np.argsort(starts, kind="stable")
+        starts, ends = starts[order], np.concatenate([ends, singles + 1])[order]
     tok = _mix(
         _span_hashes(cps.astype(np.uint64), starts, ends) ^ (ends - starts).astype(np.uint64)
     )
@@ -162,10 +167,13 @@ def _fingerprint_chunk(texts: list[str]) -> list[Fingerprint]:
         h, sdoc = h[sidx], pdoc[sidx]
         # the lede: per text, the first line with LEDE_MIN_TOKENS words or more
         long_lines = np.flatnonzero(line_len >= LEDE_MIN_TOKENS)
-        long_doc = np.searchsorted(doc_ends, newlines[np.minimum(long_lines, len(newlines) - 1)])
+        long_doc = np.searchsorted(
+            doc_ends, newlines[np.minimum(long_lines, len(newlines) - 1)], "right"
+        )
         lede_line = np.full(n, -1, dtype=np.int64)
-        first_docs, first_at = np.unique(long_doc, return_index=True)
-        lede_line[first_docs] = long_lines[first_at]
+        # long_doc is sorted: the first line of each text is where the text changes
+        first_at = np.flatnonzero(np.concatenate([[True], long_doc[1:] != long_doc[:-1]]))
+        lede_line[long_doc[first_at]] = long_lines[first_at]
         in_lede = (pline[sidx] == lede_line[sdoc]) & (pline[sidx + SHINGLE - 1] == lede_line[sdoc])
         # position of each shingle within its text, for the densely sampled lede region
         first_shingle = np.searchsorted(sdoc, np.arange(n))

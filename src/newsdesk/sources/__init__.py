@@ -124,10 +124,23 @@ def read_file(path: Path, *, crawled_at: datetime | None = None) -> Iterator[Doc
                 crawled_at=when,  # type: ignore[arg-type]
             )
         elif fmt == "jsonl":
-            yield from read_jsonl(path, source, gz=gz, max_line=MAX_LINE_BYTES, crawled_at=when)
+            yield from read_jsonl(
+                path,
+                source,
+                gz=gz,
+                max_line=MAX_LINE_BYTES,
+                crawled_at=crawled_at,
+                file_time=file_time,
+            )
         elif fmt == "json":
             yield from read_json(
-                path, source, gz=gz, cap=MAX_FILE_BYTES, max_line=MAX_LINE_BYTES, crawled_at=when
+                path,
+                source,
+                gz=gz,
+                cap=MAX_FILE_BYTES,
+                max_line=MAX_LINE_BYTES,
+                crawled_at=crawled_at,
+                file_time=file_time,
             )
         elif fmt == "warc":
             yield from read_warc(

@@ -73,9 +73,17 @@ def given_fields(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def record_document(
-    record: Any, source: str, raw: bytes, crawled_at: datetime | None
+    record: Any,
+    source: str,
+    raw: bytes,
+    crawled_at: datetime | None,
+    file_time: datetime | None = None,
 ) -> Document | Skip:
-    """Turn one parsed JSON value into a Document (text before html) or a Skip."""
+    """Turn one parsed JSON value into a Document (text before html) or a Skip.
+
+    ``crawled_at``: the caller's value, else the record's ``crawled_at`` field, else
+    ``file_time``.
+    """
     if not isinstance(record, dict):
         return Skip(source, f"JSON record is a {type(record).__name__}, not an object")
     text, html = record.get("text"), record.get("html")
@@ -95,7 +103,7 @@ def record_document(
         input_id=input_id,
         given=given_fields(record),
         clean=record.get("clean") is not False,
-        crawled_at=crawled_at or _parse_dt(record.get("crawled_at")),
+        crawled_at=crawled_at or _parse_dt(record.get("crawled_at")) or file_time,
     )
 
 
@@ -127,7 +135,7 @@ def read_jsonl(
     gz: bool,
     max_line: int,
     crawled_at: datetime | None,
-    first_line: int = 1,
+    file_time: datetime | None = None,
 ) -> Iterator[Document | Skip]:
     """Stream a JSON Lines file: one Document or Skip per non-blank line."""
     yielded = 0
@@ -137,8 +145,6 @@ def read_jsonl(
         with opener(path, "rb") as f:  # type: ignore[operator]
             for n, line in _lines(f, max_line):
                 last = n
-                if n < first_line:
-                    continue
                 src = f"{display}:{n}"
                 if line is None:
                     yield Skip(src, f"line longer than the {max_line:,}-byte limit")
@@ -158,7 +164,7 @@ def read_jsonl(
                     yield Skip(src, f"not JSON: {exc.msg} (column {exc.colno})")
                     yielded += 1
                     continue
-                yield record_document(record, src, line.rstrip(b"\r\n"), crawled_at)
+                yield record_document(record, src, line.rstrip(b"\r\n"), crawled_at, file_time)
                 yielded += 1
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         where = f" after line {last}" if last else ""
@@ -179,6 +185,7 @@ def read_json(
     cap: int,
     max_line: int,
     crawled_at: datetime | None,
+    file_time: datetime | None = None,
 ) -> Iterator[Document | Skip]:
     """A ``.json`` file: JSON Lines if its first line is a whole object, else one document.
 
@@ -192,7 +199,14 @@ def read_json(
         except (json.JSONDecodeError, UnicodeDecodeError):
             first = None
         if isinstance(first, dict):
-            yield from read_jsonl(path, display, gz=gz, max_line=max_line, crawled_at=crawled_at)
+            yield from read_jsonl(
+                path,
+                display,
+                gz=gz,
+                max_line=max_line,
+                crawled_at=crawled_at,
+                file_time=file_time,
+            )
             return
     try:
         data = read_capped(path, cap, gz=gz)
@@ -209,9 +223,9 @@ def read_json(
             yield Skip(display, "empty JSON list")
         for i, item in enumerate(value, 1):
             raw = json.dumps(item, ensure_ascii=False).encode("utf-8")
-            yield record_document(item, f"{display}#{i}", raw, crawled_at)
+            yield record_document(item, f"{display}#{i}", raw, crawled_at, file_time)
     else:
-        yield record_document(value, display, data, crawled_at)
+        yield record_document(value, display, data, crawled_at, file_time)
 
 
 def _first_line(path: Path, gz: bool, max_line: int) -> bytes | None:

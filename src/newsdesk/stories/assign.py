@@ -41,8 +41,9 @@ CENTROID_TERMS = 150  # terms kept in a centroid (state stays compact)
 INDEX_TERMS = 20  # a story's heaviest terms are its inverted-index keys
 QUERY_TERMS = 15  # an article's heaviest terms are used to look up candidates
 MAX_CANDIDATES = 40  # stories scored per article, the best by shared index terms
-MEMBER_TERMS = 48  # terms kept per member article for article-article similarities
-NEIGHBOURS = 8  # entries in an article's ``similarity`` map
+MEMBER_TERMS = 200  # terms kept per live member (article-article similarities)
+NEIGHBOURS = 10  # entries in an article's ``similarity`` map
+NEIGHBOUR_STORIES = 10  # candidate stories whose live members are compared for it
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -245,7 +246,7 @@ class StoryAssigner:
             story = Story(story_id_for(article.id), new=True)
             self.stories[story.id] = story
             self._log.append((story.id, "create", None))
-        self._sims[article.id] = self._neighbours(vec, [sid for _, sid in scored[:5]])
+        self._sims[article.id] = self._neighbours(vec, [sid for _, sid in scored[:NEIGHBOUR_STORIES]])
         old_terms = story.index_terms
         story.add_vector(vec)
         story.members.append((article.id, F.top_k(vec, MEMBER_TERMS)))
@@ -454,10 +455,13 @@ class StoryAssigner:
         heap: list[tuple[float, str, str, int, int]] = []
 
         def push_links(s: Story, only_touched_pairs: bool) -> None:
-            cands: set[str] = set()
+            hits: dict[str, int] = {}
             for term in s.top_terms(INDEX_TERMS):
-                cands |= index.get(term, set())
-            for oid in cands:
+                for oid in index.get(term, ()):
+                    hits[oid] = hits.get(oid, 0) + 1
+            if len(hits) > MAX_CANDIDATES:  # the stories sharing most index terms, as in assign
+                hits = dict(heapq.nlargest(MAX_CANDIDATES, hits.items(), key=lambda kv: kv[1]))
+            for oid in hits:
                 o = live.get(oid)
                 if o is None or oid == s.id or not _overlap(s, o, self.window):
                     continue

@@ -178,7 +178,9 @@ def _holiday(name: str, y: int) -> date | None:
 # ---------------------------------------------------------------------------
 
 _FUT_RX = re.compile(
-    r"\b(?:" + alt([c for c in T.FUTURE_CUES if c[0] not in "'’"]) + r")\b|['’]ll\b", F
+    r"\b(?:" + alt([c for c in T.FUTURE_CUES if c[0] not in "'’"]) + r")\b|['’]ll\b"
+    r"|\bdue\b(?!\s+to\b)",  # "due Friday", not "due to the storm"
+    F,
 )
 _PAST_RX = re.compile(
     r"\b(?:" + alt(T.PAST_CUES) + r")\b"
@@ -213,7 +215,7 @@ def _direction(text: str, start: int, end: int) -> int:
     best: tuple[int, int] | None = None  # (distance, direction)
     for rx, sign in ((_FUT_RX, 1), (_PAST_RX, -1)):
         for m in rx.finditer(left):
-            dist = len(left) - m.end()
+            dist = len(left) - m.end() + _weak(m)
             if best is None or dist < best[0] or (dist == best[0] and sign == 1):
                 best = (dist, sign)
         for m in rx.finditer(right):
@@ -223,10 +225,18 @@ def _direction(text: str, start: int, end: int) -> int:
                 and re.search(r"[,\"'”’]\s*(?:[\w.]+\s+){0,4}$", right[: m.start()])
             ):
                 continue  # "..., he said": the reporting, not the event's tense
-            dist = m.start() + 15  # words after the expression weigh a little less
+            dist = m.start() + 15 + _weak(m)  # words after the expression weigh a little less
             if best is None or dist < best[0]:
                 best = (dist, sign)
     return best[1] if best else 0
+
+
+def _weak(m: re.Match[str]) -> int:
+    """Extra distance for a bare "-ed" word: it may be an adjective ("unspecified")."""
+    return 20 if m.group(0).lower() not in _CUE_WORDS else 0
+
+
+_CUE_WORDS = {w.lower() for w in T.PAST_CUES + T.FUTURE_CUES}
 
 
 def _pick(cands: list[tuple[date, str]], anchor: date, direction: int) -> str:
@@ -300,7 +310,8 @@ def _month_day(mo: int, d: int, year: str | None, m: re.Match[str], c: _Ctx) -> 
     if abs((near[0] - c.anchor).days) <= 120:
         v = near[1]  # a date within four months either way is that one, whatever the tense
     else:
-        v = _pick(cands, c.anchor, _direction(c.text, m.start(), m.end()))
+        # Farther away, the tense decides; with no cue, news reports the past.
+        v = _pick(cands, c.anchor, _direction(c.text, m.start(), m.end()) or -1)
     c.ref, c.ref_gran = date.fromisoformat(v), "day"
     return "DATE", v
 
@@ -348,11 +359,11 @@ def _h_month(m: re.Match[str], c: _Ctx) -> Result:
         y = a.year + {"this": 0, "last": -1, "next": 1}[yrel.split()[0]]
         c.ref, c.ref_gran = date(y, mo, 1), "month"
         return "DATE", _ym(y, mo)
-    cands = [(date(y, mo, 1), _ym(y, mo)) for y in (a.year - 1, a.year, a.year + 1)]
+    cands = [(date(y, mo, 1), _ym(y, mo)) for y in range(a.year - 2, a.year + 3)]
     am = date(a.year, a.month, 1)
-    if rel == "last":
+    if rel == "last":  # the latest one before this month
         v = max(x for x in cands if x[0] < am)[1]
-    elif rel == "next":
+    elif rel == "next":  # the first one after this month
         v = min(x for x in cands if x[0] > am)[1]
     elif rel == "this":
         v = _ym(a.year, mo)
@@ -546,14 +557,21 @@ def _h_weekday(m: re.Match[str], c: _Ctx) -> Result:
     rel = " ".join((m["rel"] or "").lower().split())
     suffix = f"T{T.PARTS_OF_DAY[part]}" if part else ""
     if c.anchor is None:
-        return ("TIME" if part else "DATE"), f"XXXX-WXX-{wd}{suffix}"
+        return "DATE", f"XXXX-WXX-{wd}{suffix}"
+    if rel in ("previous", "the previous", "preceding", "the preceding"):
+        # "the previous Friday": the one before the day under discussion
+        base = c.ref if c.ref is not None and c.ref_gran == "day" else c.anchor
+        dt = base - timedelta(days=(base.isoweekday() - wd) % 7 or 7)
+        c.ref, c.ref_gran = dt, "day"
+        return "DATE", _d(dt) + suffix
     if m.group(0).endswith(("'s", "’s")):
         direction = -1  # "Wednesday's ruling": something that has happened
     else:
         direction = _direction(c.text, m.start(), m.end()) if not rel else 0
     dt = _weekday_date(wd, c.anchor, rel, direction)
     c.ref, c.ref_gran = dt, "day"
-    return ("TIME" if part else "DATE"), _d(dt) + suffix
+    # "Friday night" is typed DATE as in the TempEval-3 data (TimeML would say TIME).
+    return "DATE", _d(dt) + suffix
 
 
 def _h_weekday_set(m: re.Match[str], c: _Ctx) -> Result:
@@ -953,6 +971,14 @@ def _h_that_day(m: re.Match[str], c: _Ctx) -> Result:
     return "DATE", _d(dt)
 
 
+def _h_week_of(m: re.Match[str], c: _Ctx) -> Result:
+    """ "the week of March 6": the ISO week holding that date."""
+    res = _month_day(_month_num(m["mon"]), int(re.match(r"\d+", m["day"]).group()), m["year"], m, c)
+    if res is None or not re.match(r"\d{4}-\d\d-\d\d$", res[1]):
+        return None
+    return "DATE", _week(date.fromisoformat(res[1]))
+
+
 def _h_period_end(m: re.Match[str], c: _Ctx) -> Result:
     """ "the end of the month", "year-end": the anchor's month / year / week."""
     a = c.anchor
@@ -1019,6 +1045,7 @@ RULES: list[Rule] = [
     Rule("year_ago_adj", P.YEAR_AGO_ADJ, _h_year_ago_adj, ("unit",)),
     Rule("spelled_year", P.SPELLED_YEAR, _h_spelled_year, ("spelled",)),
     Rule("weekend", P.WEEKEND, _h_weekend, ("unit",)),
+    Rule("week_of", P.WEEK_OF, _h_week_of, ("unit",)),
     Rule("period_end", P.PERIOD_END, _h_period_end, ("unit",)),
     Rule("that_day", P.THAT_DAY, _h_that_day, ("unit", "relday")),
     Rule("seq_unit", P.SEQ_UNIT, _h_seq_unit, ("unit",)),

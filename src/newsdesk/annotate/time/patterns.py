@@ -128,7 +128,8 @@ SEASON_RULE = (
 )
 WEEKDAY_RULE = (
     r"\b(?:(?P<edge>early|late|earlier|later)\s+)?"
-    r"(?:(?P<rel>last|next|this|this\s+past|this\s+coming|coming|past)\s+)?"
+    r"(?:(?P<rel>last|next|this|this\s+past|this\s+coming|coming|past|(?:the\s+)?previous"
+    r"|(?:the\s+)?preceding)\s+)?"
     rf"(?P<wd>{WEEKDAY})(?:['’]s)?"
     rf"(?:\s+(?P<part>{PART}))?\b"  # "Friday night"
 )
@@ -198,6 +199,7 @@ SPELLED_YEAR = (
     rf"(?:\s+(?:and\s+)?(?P<rest2>(?:{TENS})(?:[\s-](?:{ONES}))?|{ONES}|{TEENS}))?)\b"
 )
 WEEKEND = r"\bthe\s+weekend\b"
+WEEK_OF = rf"\bthe\s+week\s+of\s+(?P<mon>{MONTH})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?\b"
 PERIOD_END = (
     r"\b(?:(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+the\s+(?P<unit>month|year|week)"
     r"|(?:the\s+)?(?P<unit2>year)[-\s]end"  # "year-end"

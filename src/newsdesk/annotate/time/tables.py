@@ -95,7 +95,7 @@ TIMEZONES = [
 # Words before a bare weekday / month that point ahead in time.
 FUTURE_CUES = [
     "will", "won't", "'ll", "’ll", "shall", "going to", "expected to", "expected",
-    "scheduled", "scheduled to", "set to", "due to", "due", "plans to", "plan to", "planned",
+    "scheduled", "scheduled to", "set to", "plans to", "plan to", "planned",
     "planning", "intends to", "hopes to", "is to", "are to", "to be held", "upcoming",
     "aims to", "would", "as soon as", "as early as", "as late as", "ahead",
 ]  # fmt: skip
@@ -103,7 +103,11 @@ FUTURE_CUES = [
 PAST_CUES = [
     "said", "told", "announced", "reported", "was", "were", "had", "did", "wrote", "added",
     "confirmed", "agreed", "met", "took", "began", "came", "went", "made", "held", "sent",
-    "gave", "killed", "died", "left", "arrived", "ago", "last",
+    "gave", "killed", "died", "left", "arrived", "ago", "brought", "became", "fell", "rose",
+    "won", "lost", "bought", "sold", "paid", "spent", "saw", "found", "got", "thought", "kept",
+    "led", "ran", "shot", "spoke", "stood", "struck", "threw", "fought", "fled", "hit",
+    "knew", "drew", "grew", "flew", "broke", "chose", "drove", "forgot", "froze", "hid",
+    "rode", "sank", "stole", "swore", "woke", "wore", "caught", "taught", "sought",
 ]  # fmt: skip
 
 # Speech verbs: "said Monday" is the past Monday even in a sentence about the future.
