@@ -12,6 +12,8 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
 	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@# Compile once: with PYTHONDONTWRITEBYTECODE set, every command would recompile its imports.
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib src > /dev/null || true
 	touch $@
 
 # Development install: the above plus test and lint tools.

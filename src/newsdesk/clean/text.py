@@ -649,9 +649,9 @@ def clean_text(
             # copies of one story share sentences too: a sentence needs many more sightings
             c = line_counts.get(normalise_line(u.text), 0)
             sentence = _sentence_like(u)
-            if u.words() <= 25 and (c >= 8 or c >= 4 and not sentence):
+            if c >= 8 and u.words() <= 25:
                 u.reason, u.strength = "repeated", 2
-            elif c >= 2 and u.strength == 0 and not sentence:
+            elif c >= 3 and u.strength == 0 and not sentence and not _NUMBERED.match(u.text):
                 u.reason, u.strength = "repeated", 1
 
     meta = _Meta()

@@ -207,32 +207,30 @@ def _ticks(lo: date, hi: date, room: float) -> list[tuple[date, str]]:
     return [(d, str(d.year)) for d in years[::step]]
 
 
-def _segments(days: list[date], max_breaks: int = 3) -> list[tuple[date, date]]:
-    """Split the date range where a gap dwarfs everything else (a broken axis).
+def _segments(intervals: list[tuple[date, date]], max_breaks: int = 3) -> list[tuple[date, date]]:
+    """Split the covered dates where an empty gap dwarfs everything else (a broken axis).
 
-    Background events ("the last strike, in 2019") would otherwise squeeze the
-    story's own weeks into a few pixels.
+    ``intervals`` are inclusive (first day, last day) pairs. Background events ("the
+    last strike, in 2019") would otherwise squeeze the story's own weeks into a few
+    pixels.
     """
-    days = sorted(set(days))
-    segs = [(days[0], days[-1])]
-    for _ in range(max_breaks):
-        best: tuple[int, int, int] | None = None  # (gap days, segment index, split index)
-        for si, (lo, hi) in enumerate(segs):
-            inside = [d for d in days if lo <= d <= hi]
-            for k in range(1, len(inside)):
-                gap = (inside[k] - inside[k - 1]).days
-                if best is None or gap > best[0]:
-                    best = (gap, si, k)
-        if best is None:
+    merged: list[list[date]] = []
+    for lo, hi in sorted(intervals):
+        if merged and lo <= merged[-1][1] + timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    # Cut the biggest gaps first, while each is much longer than all the covered time.
+    gaps = sorted(((merged[k][0] - merged[k - 1][1]).days, k) for k in range(1, len(merged)))[::-1]
+    total = (merged[-1][1] - merged[0][0]).days
+    cuts: list[int] = []
+    for gap, k in gaps[:max_breaks]:
+        rest = total - gap - sum(g for g, kk in gaps if kk in cuts)
+        if gap < 45 or gap < 3 * max(rest, 7):
             break
-        gap, si, k = best
-        covered = sum((hi - lo).days for lo, hi in segs) - gap
-        if gap < 45 or gap < 3 * max(covered, 7):
-            break
-        lo, hi = segs[si]
-        inside = [d for d in days if lo <= d <= hi]
-        segs[si : si + 1] = [(lo, inside[k - 1]), (inside[k], hi)]
-    return segs
+        cuts.append(k)
+    bounds = [0, *sorted(cuts), len(merged)]
+    return [(merged[a][0], merged[b - 1][1]) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
@@ -284,7 +282,7 @@ def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
         return round(sx + w, 1)
 
     def seg_end(d: date) -> float:
-        for lo, hi, sx, w in layout:
+        for _lo, hi, sx, w in layout:
             if d <= hi:
                 return sx + w
         return layout[-1][2] + layout[-1][3]

@@ -302,11 +302,9 @@ def _fill(conn: sqlite3.Connection) -> None:
 
     # Entity mentions: every occurrence of each name in each article.
     for aid, text in texts.items():
-        cluster = 0
-        for eid, name, etype, _ in _ENTITIES:
+        for cluster, (eid, name, etype, _) in enumerate(_ENTITIES, 1):
             key = "Mallory" if eid == "e-hostile" else name
             pos = text.find(key)
-            cluster += 1
             while pos >= 0:
                 conn.execute(
                     "INSERT INTO mentions(article_id, start, end, text, type, cluster, entity_id)"
