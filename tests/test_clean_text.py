@@ -341,3 +341,15 @@ def test_headline_only_text_is_kept() -> None:
     r = clean(title, title=title)
     assert r.text == title
     assert r.title == title
+
+
+def test_live_feed_without_header_is_cut_at_its_first_timestamp() -> None:
+    raw = (
+        "Marlow bridge vote\n"
+        + "\n".join(BODY)
+        + "\n4:12 PM\nFerry service to the islands resumes after a week of storms.\n"
+        + "3:55 PM\nA new school opens in the north of the city with room for 300 pupils.\n"
+    )
+    r = clean(raw)
+    assert paragraphs(r) == BODY
+    assert [b.reason for b in r.removed].count("feed") == 4

@@ -27,8 +27,6 @@ Results = list[Article | Skip]
 
 def process_batch(batch: Batch) -> Results:
     """Clean, annotate and date one batch of documents (runs on any worker)."""
-    from newsdesk.annotate import annotate_articles
-    from newsdesk.annotate.timeline import timeline_events
     from newsdesk.pipeline import article_from, clean_one
 
     out: Results = []
@@ -42,10 +40,43 @@ def process_batch(batch: Batch) -> Results:
         out.append(article)
         articles.append(article)
     if articles:
-        annotate_articles(articles)
-        for a in articles:
-            a.events = timeline_events(a)
+        failed = _annotate_guarded(articles)
+        if failed:
+            out = [failed.get(id(item), item) for item in out]
     return out
+
+
+def _annotate(articles: list[Article]) -> None:
+    from newsdesk.annotate import annotate_articles
+    from newsdesk.annotate.timeline import timeline_events
+
+    annotate_articles(articles)
+    for a in articles:
+        a.events = timeline_events(a)
+
+
+def _annotate_guarded(articles: list[Article]) -> dict[int, Skip]:
+    """Annotate under the per-input time limit; return the Skips of articles that failed.
+
+    The batch runs as one (fast: spaCy batches it) with a budget of one input plus a
+    second per article; if it trips, each article is redone alone under its own budget
+    so only the costly ones become Skips.
+    """
+    from newsdesk.limits import guard, input_seconds
+
+    budget = input_seconds()
+    whole = guard("batch", "annotation", lambda: _annotate(articles), budget + len(articles))
+    if not isinstance(whole, Skip):
+        return {}
+    if len(articles) == 1:  # the batch's failure is its one article's failure
+        return {id(articles[0]): Skip(articles[0].source, whole.reason)}
+    failed: dict[int, Skip] = {}
+    for a in articles:
+        a.mentions, a.quotes, a.timexes, a.events = [], [], [], []
+        result = guard(a.source, "annotation", lambda a=a: _annotate([a]))
+        if isinstance(result, Skip):
+            failed[id(a)] = result
+    return failed
 
 
 def _for_worker(batch: Batch) -> Batch:
@@ -89,6 +120,9 @@ def _warm() -> None:
     """Load the language model once per worker process, before the first batch."""
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from newsdesk.annotate.nlp import get_nlp
+    from newsdesk.limits import limit_memory
+
+    limit_memory()  # a blow-up becomes a MemoryError (a Skip) in the worker, not an OOM kill
 
     get_nlp()
 

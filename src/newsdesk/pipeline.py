@@ -84,11 +84,17 @@ def article_from(doc: Document, cleaned: CleanResult, content_hash: str) -> Arti
 def clean_one(doc: Document) -> CleanResult | Skip:
     """Clean one document; a document that yields no article becomes a Skip."""
     from newsdesk.clean import CleanError, clean_document
+    from newsdesk.limits import TimeLimitExceeded, time_limit
 
     try:
-        return clean_document(doc)
+        with time_limit():  # per-input wall-time budget (NEWSDESK_INPUT_SECONDS)
+            return clean_document(doc)
     except CleanError as exc:
         return Skip(doc.source, str(exc))
+    except TimeLimitExceeded as exc:
+        return Skip(doc.source, f"cleaning {exc}: input too costly to process")
+    except MemoryError:
+        return Skip(doc.source, "cleaning ran out of memory: input too large to process")
     except RecursionError:
         return Skip(doc.source, "document nested too deeply to parse")
     except Exception as exc:  # a cleaner bug must not end the run or lose stored work

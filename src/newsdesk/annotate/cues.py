@@ -199,6 +199,13 @@ OBJECT = {
     "attack",
     "dispute",
     "challenge",
+    "cite",
+    "liken",
+    "compare",
+    "reveal",
+    "release",
+    "note",
+    "claim",
 }
 # the strongest cues: used to attribute a quote that is not syntactically attached
 STRONG = {

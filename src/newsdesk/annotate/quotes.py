@@ -546,10 +546,11 @@ class QuoteFinder:
                 # stays whole; "X said that A, because B": the tail belongs to the content
                 if s > u.start(tok):
                     e = self._extend_tail(u, tok, e)
-            elif lemma not in cues.SPEECH:
-                # "X called for Y", "X urged voters to ...": the object is the content
-                objs = [c for c in tok.children if c.dep_ in {"dobj", "xcomp"}]
-                if lemma == "call":
+            elif lemma in cues.OBJECT:
+                # "X called for Y", "X cited Y", "X urged voters to ...": the object is
+                # the content ("called them 'deplorables'": with its complement)
+                objs = [c for c in tok.children if c.dep_ in {"dobj", "xcomp", "oprd"}]
+                if lemma == "call" and not objs:
                     objs = [
                         g
                         for c in tok.children

@@ -106,6 +106,7 @@ class _Unit:
     keep: bool = True
     role: str | None = None  # title / subtitle when taken as metadata
     _words: int = -1
+    head: bool = False  # before the first body paragraph
 
     @property
     def start(self) -> int:
@@ -756,6 +757,7 @@ def clean_text(
             cand[0].reason, cand[0].strength = "title", 2
     for u in units[:first]:
         u.keep = False
+        u.head = True
         if u.reason is None:
             u.reason = "header"
 
@@ -766,7 +768,8 @@ def clean_text(
     cut = n
     for i in range(first, n):
         u = units[i]
-        if before >= 30 and u.words() <= 12 and _CUT.match(_norm(u.text)):
+        marker = u.words() <= 12 and (u.reason == "feed" or _CUT.match(_norm(u.text)))
+        if before >= 30 and marker:
             after = total - before
             if after < 0.6 * before:
                 cut = i
@@ -905,8 +908,9 @@ def _read_metadata(
                 meta.agencies.append(agency)
     # dates: a date line in the head, else a relative one ("7 hours ago")
     if not meta.published:
+        # only the head's date lines: a date further down may belong to something else
         for u in removed:
-            if u.reason == "dateline":
+            if u.reason == "dateline" and u.head:
                 hit = md.parse_date(u.text, relative_to=crawled_at)
                 if hit and (hit[1] != "approximate" or not meta.published):
                     meta.published, meta.precision = hit

@@ -38,8 +38,6 @@ LEDE_CONTAINMENT = 0.6
 ONE_LEDE = 0.4
 MIN_SHINGLES = 20  # shorter texts are only matched exactly
 MIN_EXACT_TOKENS = 10  # an empty or near-empty body says nothing
-MAX_CANDIDATES = 8  # verified per article, most shared keys first
-MIN_SHARED_KEYS = 0.15  # share of the smaller key set a candidate must share
 
 _COLS = (
     "doc, article_id, exact, original, published, has_url, aggregator, agency_own, length,"
@@ -100,146 +98,190 @@ class Deduper:
     ``assign`` must be called before the article's own row is written, in write order;
     it returns ``(article_id, duplicate_of)`` updates: first the new article, then any
     older article whose ``duplicate_of`` changes because the new one is a better original
-    (or because it joins two groups).
+    (or because it joins two groups). ``assign_batch`` does the same for many articles
+    at once (much faster); its updates are in order, so a later one wins.
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.index = KeyIndex()
+        self.pending: dict[int, dict] = {}  # rows of the batch being assigned, by doc
+        self.pending_exact: dict[int, int] = {}  # their exact hashes
         self.stats = {"exact": 0, "near": 0, "repointed": 0}
 
     def assign(self, article: Article) -> list[tuple[str, str | None]]:
         """Put ``article`` in its duplicate group; return the ``duplicate_of`` updates."""
-        self.index.sync(self.conn)
-        return self._assign(article, fingerprint(article.text))
+        return self._run([article], fingerprint_many([article.text]), single=True)
 
     def assign_batch(self, articles: Iterable[Article]) -> list[tuple[str, str | None]]:
         """``assign`` each article in order; all updates, in order (later ones win)."""
         articles = list(articles)
-        updates: list[tuple[str, str | None]] = []
-        self.index.sync(self.conn)
-        fps = fingerprint_many([a.text for a in articles])
-        for article, fp in zip(articles, fps, strict=True):
-            updates += self._assign(article, fp)
-        return updates
+        return self._run(articles, fingerprint_many([a.text for a in articles]), single=False)
 
     # -- internals ---------------------------------------------------------------
 
-    def _fetch(self, docs: Iterable[int]) -> dict[int, dict]:
-        docs = list(docs)
-        if not docs:
-            return {}
-        marks = ",".join("?" * len(docs))
-        cur = self.conn.execute(f"SELECT {_COLS} FROM dedup_docs WHERE doc IN ({marks})", docs)
-        return {r[0]: _row(r) for r in cur}
-
-    def _candidates(self, fp: Fingerprint) -> list[int]:
-        if len(fp.shingles) < MIN_SHINGLES:
-            return []
-        shared = self.index.lookup(fp.keys)
-        nkeys, mine = self.index.nkeys, len(fp.keys)
-        ok = [
-            (-n, d)
-            for d, n in shared.items()
-            if n >= MIN_SHARED_KEYS * min(mine, nkeys.get(d, mine))
-        ]
-        ok.sort()
-        return [d for _, d in ok[:MAX_CANDIDATES]]
-
-    def _assign(self, article: Article, fp: Fingerprint) -> list[tuple[str, str | None]]:
+    def _run(
+        self, articles: list[Article], fps: list[Fingerprint], single: bool
+    ) -> list[tuple[str, str | None]]:
         conn = self.conn
-        seen = conn.execute(
-            "SELECT original FROM dedup_docs WHERE article_id = ?", (article.id,)
-        ).fetchone()
-        if seen is not None:  # already assigned (re-ingest): report the current state
-            orig = seen[0]
-            if orig is None:
-                return [(article.id, None)]
-            row = conn.execute("SELECT article_id FROM dedup_docs WHERE doc = ?", (orig,))
-            return [(article.id, row.fetchone()[0])]
+        first_doc = self.index.sync(conn) + 1
+        known = self._known([a.id for a in articles])
+        keys = [fp.keys if len(fp.shingles) >= MIN_SHINGLES else fp.keys[:0] for fp in fps]
+        candidates = self.index.candidates(keys, first_doc)
+        updates: list[tuple[str, str | None]] = []
+        self.pending, self.pending_exact = {}, {}
+        added: list[int] = []
+        for i, (article, fp) in enumerate(zip(articles, fps, strict=True)):
+            if article.id in known:  # already assigned (re-ingest): report the current state
+                updates.append((article.id, self._original_id(known[article.id])))
+                continue
+            doc = first_doc + i
+            known[article.id] = doc
+            updates += self._assign(doc, article, fp, candidates[i])
+            added.append(doc)
+        rows = [self.pending[d] for d in added]
+        conn.executemany(
+            f"INSERT INTO dedup_docs ({_COLS}, score, keys) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    r["doc"],
+                    r["article_id"],
+                    r["exact"],
+                    r["original"],
+                    r["published"],
+                    r["has_url"],
+                    r["aggregator"],
+                    r["agency_own"],
+                    r["length"],
+                    len(r["shingles"]),
+                    r["shingles"].astype("<u4").tobytes(),
+                    r["lede"].astype("<u4").tobytes(),
+                    r["score"],
+                    r["keys"].astype("<i8").tobytes(),
+                )
+                for r in rows
+            ],
+        )
+        self.pending, self.pending_exact = {}, {}
+        if single:
+            for r in rows:
+                self.index.add(r["doc"], r["exact"], r["keys"])
+        else:
+            self.index.add_many(
+                [r["doc"] for r in rows], [r["exact"] for r in rows], [r["keys"] for r in rows]
+            )
+        return updates
 
+    def _known(self, ids: list[str]) -> dict[str, int]:
+        """Article id -> doc for the ids already assigned."""
+        out: dict[str, int] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(
+                self.conn.execute(
+                    f"SELECT article_id, doc FROM dedup_docs WHERE article_id IN ({marks})", part
+                ).fetchall()
+            )
+        return out
+
+    def _original_id(self, doc: int) -> str | None:
+        row = self._fetch([doc]).get(doc)
+        if row is None or row["original"] is None:
+            return None
+        orig = self._fetch([row["original"]]).get(row["original"])
+        return orig["article_id"] if orig else None
+
+    def _fetch(self, docs: Iterable[int]) -> dict[int, dict]:
+        out = {d: self.pending[d] for d in docs if d in self.pending}
+        rest = [d for d in docs if d not in out]
+        if rest:
+            marks = ",".join("?" * len(rest))
+            cur = self.conn.execute(f"SELECT {_COLS} FROM dedup_docs WHERE doc IN ({marks})", rest)
+            out.update((r[0], _row(r)) for r in cur)
+        return out
+
+    def _assign(
+        self, doc: int, article: Article, fp: Fingerprint, candidates: list[int]
+    ) -> list[tuple[str, str | None]]:
         me = {
-            "doc": self.index.max_doc + 1,
+            "doc": doc,
             "article_id": article.id,
+            "exact": fp.exact,
+            "original": None,
+            "score": None,
             "published": published_key(article.published, article.published_precision),
             "has_url": int(bool(article.url)),
             "aggregator": int(bool(article.aggregator)),
             "agency_own": int(agency_own(article.publisher, article.agencies)),
             "length": fp.tokens,
+            "shingles": fp.shingles,
+            "lede": fp.lede,
+            "keys": fp.keys if len(fp.shingles) >= MIN_SHINGLES else fp.keys[:0],
         }
-        # Which existing docs is this a duplicate of, and how close?
+        # Which earlier docs is this a duplicate of, and how close?
         scores: dict[int, float] = {}
-        exact_doc = self.index.exact.get(fp.exact) if fp.tokens >= MIN_EXACT_TOKENS else None
+        exact_doc = None
+        if fp.tokens >= MIN_EXACT_TOKENS:
+            exact_doc = self.index.exact.get(fp.exact)
+            if exact_doc is None:  # an exact copy earlier in this batch
+                exact_doc = self.pending_exact.get(fp.exact)
         if exact_doc is not None:
             scores[exact_doc] = 1.0
             self.stats["exact"] += 1
-        rows = self._fetch(set(self._candidates(fp)) - scores.keys())
-        for doc, row in rows.items():
+        rows = self._fetch([d for d in candidates if d not in scores])
+        for d, row in rows.items():
             m = compare(fp.shingles, fp.lede, row["shingles"], row["lede"])
             if m.duplicate:
-                scores[doc] = m.containment
+                scores[d] = m.containment
         if exact_doc is not None:
             rows.update(self._fetch([exact_doc]))
+        scores = {d: v for d, v in scores.items() if d in rows}  # e.g. a rolled-back doc
 
         updates: list[tuple[str, str | None]] = []
-        original: int | None = None
-        score: float | None = None
         if scores:
             if exact_doc is None:
                 self.stats["near"] += 1
             roots = {rows[d]["original"] or d for d in scores}
-            root_rows = self._fetch(roots - rows.keys())
+            root_rows = self._fetch([r for r in roots if r not in rows])
             root_rows.update({d: rows[d] for d in roots if d in rows})
             best = min([me, *root_rows.values()], key=rank)
-            score = max(scores.values())
-            best_doc = best["doc"]
-            if best_doc != me["doc"]:
-                original = best_doc
+            me["score"] = max(scores.values())
+            if best["doc"] != doc:
+                me["original"] = best["doc"]
                 updates.append((article.id, best["article_id"]))
             else:
                 updates.append((article.id, None))
-            for r in sorted(roots - {best_doc}):
-                updates += self._repoint(r, best_doc, best["article_id"])
+            for r in sorted(roots - {best["doc"]}):
+                updates += self._repoint(r, best["doc"], best["article_id"])
         else:
             updates.append((article.id, None))
-
-        conn.execute(
-            f"INSERT INTO dedup_docs ({_COLS}, score, keys) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                me["doc"],
-                article.id,
-                fp.exact,
-                original,
-                me["published"],
-                me["has_url"],
-                me["aggregator"],
-                me["agency_own"],
-                me["length"],
-                len(fp.shingles),
-                fp.shingles.astype("<u4").tobytes(),
-                fp.lede.astype("<u4").tobytes(),
-                score,
-                fp.keys.astype("<i8").tobytes(),
-            ),
-        )
-        keys = fp.keys if len(fp.shingles) >= MIN_SHINGLES else fp.keys[:0]
-        self.index.add(me["doc"], fp.exact, keys)
+        self.pending[doc] = me
+        self.pending_exact.setdefault(fp.exact, doc)
         return updates
 
     def _repoint(self, root: int, new_doc: int, new_id: str) -> list[tuple[str, str | None]]:
         """Move the group of ``root`` (root included) under ``new_doc``."""
         conn = self.conn
-        ids = [
-            r[0]
-            for r in conn.execute(
-                "SELECT article_id FROM dedup_docs WHERE doc = ? OR original = ? ORDER BY doc",
-                (root, root),
+        moved = [
+            (d, r[0])
+            for d, r in (
+                (row[0], row[1:])
+                for row in conn.execute(
+                    "SELECT doc, article_id FROM dedup_docs WHERE doc = ? OR original = ?",
+                    (root, root),
+                )
             )
         ]
         conn.execute(
             "UPDATE dedup_docs SET original = ? WHERE doc = ? OR original = ?",
             (new_doc, root, root),
         )
-        self.stats["repointed"] += len(ids)
-        return [(i, new_id) for i in ids]
+        for d, r in self.pending.items():
+            if d == root or r["original"] == root:
+                r["original"] = new_doc
+                moved.append((d, r["article_id"]))
+        moved.sort()
+        self.stats["repointed"] += len(moved)
+        return [(aid, new_id) for _, aid in moved]

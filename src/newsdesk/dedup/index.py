@@ -12,7 +12,6 @@ article instead of one per key keeps the write path cheap.
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 
 import numpy as np
 
@@ -42,19 +41,37 @@ CREATE INDEX dedup_docs_original ON dedup_docs(original);
 register("dedup", [DEDUP_V1])
 
 MAX_POSTINGS = 64  # a key shared by more articles is a stock phrase, not evidence
-_MERGE_AT = 262_144  # recent keys kept in the dict before merging into the arrays
+MAX_CANDIDATES = 8  # candidates returned per article, most shared keys first
+MIN_SHARED_KEYS = 0.15  # share of the smaller key set a candidate must share
+_RECENT_MAX = 16_384  # keys of single additions kept in a dict before a merge
+_SMALL_MAX = 1 << 20  # keys in the small sorted level before it joins the main one
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _merge_sorted(
+    keys: np.ndarray, docs: np.ndarray, more_keys: np.ndarray, more_docs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    # Stable sort of two concatenated runs is a linear merge (timsort); docs stay in order.
+    k = np.concatenate([keys, more_keys])
+    d = np.concatenate([docs, more_docs])
+    order = np.argsort(k, kind="stable")
+    return k[order], d[order]
 
 
 class KeyIndex:
-    """Inverted index: sampled shingle key -> docs, plus exact hash -> first doc."""
+    """Inverted index: sampled shingle key -> docs, plus exact hash -> first doc.
+
+    Three levels, like a log-structured merge tree: a big sorted pair of arrays, a small
+    sorted pair that batches are merged into, and a dict for single additions.
+    """
 
     def __init__(self) -> None:
-        self.keys = np.zeros(0, dtype=np.int64)
-        self.docs = np.zeros(0, dtype=np.int64)
+        self.keys, self.docs = _EMPTY, _EMPTY  # main level, sorted by key
+        self.small_keys, self.small_docs = _EMPTY, _EMPTY
         self.recent: dict[int, list[int]] = {}
         self.recent_n = 0
         self.exact: dict[int, int] = {}
-        self.nkeys: dict[int, int] = {}
+        self.nkeys = np.zeros(1024, dtype=np.int32)  # keys per doc
         self.max_doc = 0
 
     def sync(self, conn: sqlite3.Connection) -> int:
@@ -63,44 +80,26 @@ class KeyIndex:
         if db_max < self.max_doc:  # our additions were rolled back: start over
             self.__init__()
         if db_max > self.max_doc:
-            self._load(conn, self.max_doc)
+            rows = conn.execute(
+                "SELECT doc, exact, keys FROM dedup_docs WHERE doc > ? ORDER BY doc",
+                (self.max_doc,),
+            ).fetchall()
+            self.add_many(
+                [r[0] for r in rows],
+                [r[1] for r in rows],
+                [np.frombuffer(r[2], dtype="<i8") for r in rows],
+            )
         return db_max
 
-    def _load(self, conn: sqlite3.Connection, after: int) -> None:
-        parts_k: list[np.ndarray] = []
-        parts_d: list[np.ndarray] = []
-        for doc, exact, blob in conn.execute(
-            "SELECT doc, exact, keys FROM dedup_docs WHERE doc > ? ORDER BY doc",
-            (after,),
-        ):
-            keys = np.frombuffer(blob, dtype="<i8")
-            parts_k.append(keys)
-            parts_d.append(np.full(len(keys), doc, dtype=np.int64))
-            self.exact.setdefault(exact, doc)
-            self.nkeys[doc] = len(keys)
-            self.max_doc = doc
-        if parts_k:
-            self._merge(np.concatenate(parts_k), np.concatenate(parts_d))
-
-    def _merge(self, keys: np.ndarray, docs: np.ndarray) -> None:
-        if self.recent:
-            rk = np.fromiter(
-                (k for k, ds in self.recent.items() for _ in ds),
-                dtype=np.int64,
-                count=self.recent_n,
-            )
-            rd = np.fromiter(
-                (d for ds in self.recent.values() for d in ds), dtype=np.int64, count=self.recent_n
-            )
-            keys, docs = np.concatenate([keys, rk]), np.concatenate([docs, rd])
-            self.recent, self.recent_n = {}, 0
-        keys = np.concatenate([self.keys, keys])
-        docs = np.concatenate([self.docs, docs])
-        order = np.lexsort((docs, keys))
-        self.keys, self.docs = keys[order], docs[order]
+    def _grow(self, doc: int) -> None:
+        if doc >= len(self.nkeys):
+            grown = np.zeros(max(doc + 1, 2 * len(self.nkeys)), dtype=np.int32)
+            grown[: len(self.nkeys)] = self.nkeys
+            self.nkeys = grown
+        self.max_doc = max(self.max_doc, doc)
 
     def add(self, doc: int, exact: int, keys: np.ndarray) -> None:
-        """Index a new doc (kept in the recent dict until the next merge)."""
+        """Index one new doc (kept in the recent dict until the next merge)."""
         recent = self.recent
         for k in keys.tolist():
             lst = recent.get(k)
@@ -110,30 +109,135 @@ class KeyIndex:
                 lst.append(doc)
         self.recent_n += len(keys)
         self.exact.setdefault(exact, doc)
+        self._grow(doc)
         self.nkeys[doc] = len(keys)
-        self.max_doc = max(self.max_doc, doc)
-        if self.recent_n >= _MERGE_AT:
-            self._merge(np.zeros(0, np.int64), np.zeros(0, np.int64))
+        if self.recent_n >= _RECENT_MAX:
+            self._flush_recent()
 
-    def lookup(self, keys: np.ndarray) -> Counter[int]:
-        """Docs sharing keys with ``keys``, with the number of keys shared."""
-        shared: Counter[int] = Counter()
-        if not len(keys):
-            return shared
-        lo = np.searchsorted(self.keys, keys, "left")
-        hi = np.searchsorted(self.keys, keys, "right")
-        counts = hi - lo
-        recent = self.recent
-        extra = [recent.get(k) for k in keys.tolist()] if recent else [None] * len(keys)
-        total = counts + np.array([len(e) if e else 0 for e in extra], dtype=np.int64)
-        ok = (counts > 0) & (total <= MAX_POSTINGS)
-        if ok.any():
-            lo, counts = lo[ok], counts[ok]
-            n = int(counts.sum())
-            ends = np.cumsum(counts)
-            pos = np.repeat(lo - (ends - counts), counts) + np.arange(n)
-            shared.update(self.docs[pos].tolist())
-        for e, t in zip(extra, total.tolist(), strict=True):
-            if e and t <= MAX_POSTINGS:
-                shared.update(e)
-        return shared
+    def add_many(self, docs: list[int], exacts: list[int], keys: list[np.ndarray]) -> None:
+        """Index new docs (ascending) in one merge."""
+        if not docs:
+            return
+        for doc, exact in zip(docs, exacts, strict=True):
+            self.exact.setdefault(exact, doc)
+        self._grow(docs[-1])
+        lengths = np.array([len(k) for k in keys], dtype=np.int64)
+        self.nkeys[np.array(docs)] = lengths
+        all_keys = np.concatenate(keys) if keys else _EMPTY
+        all_docs = np.repeat(np.array(docs, dtype=np.int64), lengths)
+        order = np.argsort(all_keys, kind="stable")
+        self._merge_small(all_keys[order], all_docs[order])
+
+    def _flush_recent(self) -> None:
+        if not self.recent:
+            return
+        k = np.fromiter(
+            (k for k, ds in self.recent.items() for _ in ds), dtype=np.int64, count=self.recent_n
+        )
+        d = np.fromiter(
+            (d for ds in self.recent.values() for d in ds), dtype=np.int64, count=self.recent_n
+        )
+        self.recent, self.recent_n = {}, 0
+        order = np.lexsort((d, k))
+        self._merge_small(k[order], d[order])
+
+    def _merge_small(self, keys: np.ndarray, docs: np.ndarray) -> None:
+        self.small_keys, self.small_docs = _merge_sorted(
+            self.small_keys, self.small_docs, keys, docs
+        )
+        if len(self.small_keys) >= _SMALL_MAX:
+            self.keys, self.docs = _merge_sorted(
+                self.keys, self.docs, self.small_keys, self.small_docs
+            )
+            self.small_keys, self.small_docs = _EMPTY, _EMPTY
+
+    def candidates(self, keys: list[np.ndarray], first_doc: int) -> list[list[int]]:
+        """For each key set, the indexed docs sharing enough keys with it, best first.
+
+        The ``i``-th key set belongs to the not yet indexed doc ``first_doc + i``; it is
+        also compared with the key sets before it in the list (a batch in write order).
+        """
+        n = len(keys)
+        if not n:
+            return []
+        lengths = np.array([len(k) for k in keys], dtype=np.int64)
+        q = np.concatenate(keys) if lengths.sum() else _EMPTY
+        owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        # postings from the two sorted levels (and the dict), capped per key
+        found_owner, found_doc = [], []
+        total = np.zeros(len(q), dtype=np.int64)
+        spans = []
+        for lk in (self.keys, self.small_keys):
+            lo = np.searchsorted(lk, q, "left")
+            hi = np.searchsorted(lk, q, "right")
+            spans.append((lo, hi - lo))
+            total += hi - lo
+        extra: list[list[int] | None] = []
+        if self.recent:
+            extra = [self.recent.get(k) for k in q.tolist()]
+            total += np.array([len(e) if e else 0 for e in extra], dtype=np.int64)
+        ok = total <= MAX_POSTINGS
+        for (lo, cnt), docs in zip(spans, (self.docs, self.small_docs), strict=True):
+            sel = ok & (cnt > 0)
+            if not sel.any():
+                continue
+            lo, cnt, own = lo[sel], cnt[sel], owner[sel]
+            m = int(cnt.sum())
+            ends = np.cumsum(cnt)
+            pos = np.repeat(lo - (ends - cnt), cnt) + np.arange(m)
+            found_doc.append(docs[pos])
+            found_owner.append(np.repeat(own, cnt))
+        if extra:
+            pairs = [
+                (o, d)
+                for o, e, good in zip(owner.tolist(), extra, ok.tolist(), strict=True)
+                if e and good
+                for d in e
+            ]
+            if pairs:
+                arr = np.array(pairs, dtype=np.int64)
+                found_owner.append(arr[:, 0])
+                found_doc.append(arr[:, 1])
+        # earlier members of the same batch
+        if n > 1 and len(q):
+            order = np.lexsort((owner, q))
+            sq, so = q[order], owner[order]
+            cut = np.flatnonzero(sq[1:] != sq[:-1]) + 1
+            starts = np.concatenate([[0], cut]).tolist()
+            ends = np.concatenate([cut, [len(sq)]]).tolist()
+            so_list = so.tolist()
+            pairs = []
+            for lo, hi in zip(starts, ends, strict=True):
+                if 1 < hi - lo <= MAX_POSTINGS:  # members sorted by position in the batch
+                    members = so_list[lo:hi]
+                    pairs += [
+                        (members[j], first_doc + members[i])
+                        for j in range(1, len(members))
+                        for i in range(j)
+                    ]
+            if pairs:
+                arr = np.array(pairs, dtype=np.int64)
+                found_owner.append(arr[:, 0])
+                found_doc.append(arr[:, 1])
+        out: list[list[int]] = [[] for _ in range(n)]
+        if not found_doc:
+            return out
+        fo, fd = np.concatenate(found_owner), np.concatenate(found_doc)
+        comp = np.sort((fo << 40) | fd)
+        first = np.concatenate([[0], np.flatnonzero(comp[1:] != comp[:-1]) + 1])
+        uniq, counts = comp[first], np.diff(np.append(first, len(comp)))
+        uo, ud = uniq >> 40, uniq & ((1 << 40) - 1)
+        nk = np.zeros(len(ud), dtype=np.int64)
+        indexed = ud < len(self.nkeys)
+        nk[indexed] = self.nkeys[ud[indexed]]
+        batch = ud >= first_doc
+        nk[batch] = lengths[np.minimum(ud[batch] - first_doc, n - 1)]
+        need = MIN_SHARED_KEYS * np.minimum(lengths[uo], nk)
+        good = np.flatnonzero(counts >= need)
+        ranked = sorted(
+            zip(uo[good].tolist(), (-counts[good]).tolist(), ud[good].tolist(), strict=True)
+        )
+        for o, _, d in ranked:
+            if len(out[o]) < MAX_CANDIDATES:
+                out[o].append(d)
+        return out

@@ -172,8 +172,9 @@ def _fingerprint_chunk(texts: list[str]) -> list[Fingerprint]:
         )
         lede_line = np.full(n, -1, dtype=np.int64)
         # long_doc is sorted: the first line of each text is where the text changes
-        first_at = np.flatnonzero(np.concatenate([[True], long_doc[1:] != long_doc[:-1]]))
-        lede_line[long_doc[first_at]] = long_lines[first_at]
+        if len(long_lines):
+            first_at = np.flatnonzero(np.concatenate([[True], long_doc[1:] != long_doc[:-1]]))
+            lede_line[long_doc[first_at]] = long_lines[first_at]
         in_lede = (pline[sidx] == lede_line[sdoc]) & (pline[sidx + SHINGLE - 1] == lede_line[sdoc])
         # position of each shingle within its text, for the densely sampled lede region
         first_shingle = np.searchsorted(sdoc, np.arange(n))

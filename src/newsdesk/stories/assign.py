@@ -246,7 +246,9 @@ class StoryAssigner:
             story = Story(story_id_for(article.id), new=True)
             self.stories[story.id] = story
             self._log.append((story.id, "create", None))
-        self._sims[article.id] = self._neighbours(vec, [sid for _, sid in scored[:NEIGHBOUR_STORIES]])
+        self._sims[article.id] = self._neighbours(
+            vec, [sid for _, sid in scored[:NEIGHBOUR_STORIES]]
+        )
         old_terms = story.index_terms
         story.add_vector(vec)
         story.members.append((article.id, F.top_k(vec, MEMBER_TERMS)))
@@ -292,9 +294,13 @@ class StoryAssigner:
             )
             s.touched = s.new = False
         for gone, target in merged.items():
+            # A story founded and merged away in this run still gets a row: its id stays
+            # traceable (a copy's original may name it, a user may have seen it).
             self.conn.execute(
-                "UPDATE stories SET merged_into = ?, updated_run = ? WHERE id = ?",
-                (target, self.run_id, gone),
+                "INSERT INTO stories (id, merged_into, created_run, updated_run) VALUES (?,?,?,?)"
+                " ON CONFLICT(id) DO UPDATE SET merged_into = excluded.merged_into,"
+                " updated_run = excluded.updated_run",
+                (gone, target, self.run_id, self.run_id),
             )
             self.conn.execute("DELETE FROM story_state WHERE story_id = ?", (gone,))
         self.conn.executemany(
@@ -395,9 +401,10 @@ class StoryAssigner:
             sql += " AND s.last_published < ?"
             args.append(day_string(self._loaded_from))
         for sid, blob in self.conn.execute(sql, args):
-            if sid not in self.stories:
-                s = Story.from_blob(sid, blob)
-                self.stories[sid] = s
+            s = self.stories.get(sid)
+            if s is None:
+                s = self.stories[sid] = Story.from_blob(sid, blob)
+            if s.n and not s.index_terms:  # also one loaded earlier for a copy, unindexed
                 self._reindex(s, ())
                 if s.last is not None:
                     heapq.heappush(self._heap, (s.last, s.id))

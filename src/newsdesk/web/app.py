@@ -123,7 +123,9 @@ def create_app(db_path: str | Path) -> FastAPI:
     app.add_middleware(SecurityHeaders)
 
     def page(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> Response:
-        ctx = {"api": "/api" + request.url.path.rstrip("/"), **ctx}
+        # raw_path keeps the percent-encoding of ids and outlet names.
+        path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
+        ctx = {"api": "/api" + path.rstrip("/"), **ctx}
         if request.url.query:
             ctx["api"] += "?" + request.url.query
         return templates.TemplateResponse(request, name, ctx, status_code=status)

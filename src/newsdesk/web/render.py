@@ -250,20 +250,19 @@ def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
     if not points:
         return Markup("")
     points.sort(key=lambda p: p[0])
-    segs = _segments(
-        [p[0] for p in points] + [p[1] - timedelta(days=1) for p in points if p[1] > p[0]]
-    )
+    segs = _segments([(p[0], max(p[0], p[1] - timedelta(days=1))) for p in points])
     margin, gutter, row_h, top = 24, 28, 18, 14
     inner = width - 2 * margin - gutter * (len(segs) - 1)
-    # Pad each segment so edge points are not on the frame; widths follow the spans,
-    # with a floor so a lone day still gets room for its label.
+    # Pad each segment so edge points are not on the frame.
     padded = []
     for lo, hi in segs:
         pad = timedelta(days=max(1, (hi - lo).days // 20))
         padded.append((lo - pad, hi + pad))
-    spans = [max(1, (hi - lo).days) for lo, hi in padded]
+    # Width follows how many events a segment holds (the story's own weeks hold most),
+    # with a floor so a lone background date still gets room for its label.
+    weights = [1 + sum(1 for p in points if lo <= p[0] <= hi) for lo, hi in segs]
     floor = min(120.0, inner / len(segs))
-    raw = [inner * sp / sum(spans) for sp in spans]
+    raw = [inner * wt / sum(weights) for wt in weights]
     short = sum(max(0.0, floor - r) for r in raw)
     big = sum(r for r in raw if r > floor) or 1.0
     widths = [floor if r <= floor else r - short * r / big for r in raw]
@@ -326,7 +325,7 @@ def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
             f'<line class="tl-axis" x1="{round(sx, 1)}" y1="{axis_y}"'
             f' x2="{round(sx + w, 1)}" y2="{axis_y}"/>'
         )
-        ticks = [(d, lab) for d, lab in _ticks(lo, hi, w) if lo <= d <= hi]
+        ticks = [(d, lab) for d, lab in _ticks(lo, hi, w) if lo <= d <= hi] if w >= 220 else []
         # Keep labels clear of the segment's edges (and its neighbour's labels).
         ticks = [(d, lab) for d, lab in ticks if sx + 22 <= x(d) <= sx + w - 22]
         if not ticks:

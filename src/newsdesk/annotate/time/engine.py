@@ -236,7 +236,7 @@ def _weak(m: re.Match[str]) -> int:
     return 20 if m.group(0).lower() not in _CUE_WORDS else 0
 
 
-_CUE_WORDS = {w.lower() for w in T.PAST_CUES + T.FUTURE_CUES}
+_CUE_WORDS = {w.lower() for w in [*T.PAST_CUES, *T.FUTURE_CUES, "due"]}
 
 
 def _pick(cands: list[tuple[date, str]], anchor: date, direction: int) -> str:
@@ -253,13 +253,6 @@ def _pick(cands: list[tuple[date, str]], anchor: date, direction: int) -> str:
 # ---------------------------------------------------------------------------
 # Handlers
 # ---------------------------------------------------------------------------
-
-
-def _g(m: re.Match[str], name: str) -> str | None:
-    try:
-        return m.group(name)
-    except IndexError:
-        return None
 
 
 def _h_iso(m: re.Match[str], c: _Ctx) -> Result:
@@ -317,11 +310,8 @@ def _month_day(mo: int, d: int, year: str | None, m: re.Match[str], c: _Ctx) -> 
 
 
 def _h_mdy(m: re.Match[str], c: _Ctx) -> Result:
-    mo_s = m["mon"]
     d = int(re.match(r"\d+", m["day"]).group())
-    if mo_s == "May" and not m["year"] and not m["wd"]:
-        pass  # "May 5" is a date; "May" alone is not matched by this rule
-    return _month_day(_month_num(mo_s), d, m["year"], m, c)
+    return _month_day(_month_num(m["mon"]), d, m["year"], m, c)
 
 
 def _h_dmy(m: re.Match[str], c: _Ctx) -> Result:

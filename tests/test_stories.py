@@ -1,0 +1,296 @@
+"""Tests of the stories stage: online clustering, copies, dormancy, merges, rows, state.
+
+All article texts below are invented for these tests.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsdesk.model import Article, Mention
+from newsdesk.store.db import connect
+from newsdesk.stories import StoryAssigner, story_id_for
+from newsdesk.stories import features as F
+from newsdesk.stories.assign import Story, day_number
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+QUAKE_A = [
+    (
+        "Strong earthquake shakes Varnholm, killing 12",
+        "A magnitude 6.4 earthquake struck the mountain town of Varnholm on Tuesday, killing at "
+        "least 12 people and collapsing the old grain market, the regional governor Ilse Draven "
+        "said.\n\nRescue teams from Kettering Province searched the rubble through the night. "
+        "The quake was felt 200 kilometres away in the port of Saltmere.",
+    ),
+    (
+        "Varnholm quake toll rises as rescuers dig through grain market",
+        "Rescuers in Varnholm pulled two survivors from the collapsed grain market on Wednesday "
+        "as the toll of the magnitude 6.4 earthquake rose to 12, governor Ilse Draven said.\n\n"
+        "Kettering Province sent 300 more rescue workers and field kitchens to the mountain town.",
+    ),
+    (
+        "Governor Draven asks for aid after Varnholm earthquake",
+        "Ilse Draven, governor of Kettering Province, asked the national government for emergency "
+        "aid after the magnitude 6.4 earthquake in Varnholm destroyed the grain market and killed "
+        "12 people.\n\nEngineers are checking every school in the mountain town before it reopens.",
+    ),
+]
+QUAKE_B = [
+    (
+        "Earthquake rattles Oskarby, injuring three",
+        "A magnitude 5.1 earthquake hit the coastal city of Oskarby early on Tuesday, injuring "
+        "three people and cracking the walls of the ferry terminal, mayor Tomas Brekke said.\n\n"
+        "The Lindqvist Seismic Institute said the quake was centred 8 kilometres offshore.",
+    ),
+    (
+        "Oskarby ferry terminal closed after quake damage",
+        "The ferry terminal in Oskarby stays closed after the magnitude 5.1 earthquake cracked its "
+        "walls, mayor Tomas Brekke said, and three injured people remain in hospital.\n\n"
+        "The Lindqvist Seismic Institute recorded four aftershocks offshore overnight.",
+    ),
+]
+COUNCIL = (
+    "Council approves budget for new tram line",
+    "The city council of Pellham voted 31 to 9 on Thursday to fund a tram line between the "
+    "university and the harbour, ending a two-year dispute over its cost.\n\nConstruction of the "
+    "line is due to start next spring, the transport director Mara Quist said.",
+)
+
+
+def art(aid: str, title: str, text: str, published: str | None, **kw: object) -> Article:
+    return Article(id=aid, source=f"{aid}.txt", text=text, title=title, published=published, **kw)  # type: ignore[arg-type]
+
+
+def store(conn: sqlite3.Connection, a: Article, sims: dict[str, float] | None = None) -> None:
+    """The minimal core row the pipeline writes after ``assign``."""
+    conn.execute(
+        "INSERT INTO articles (id, source, text, title, published, published_sort, publisher,"
+        " duplicate_of, story_id, similarity) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (a.id, a.source, a.text, a.title, a.published, a.published or "", a.publisher,
+         a.duplicate_of, a.story_id, json.dumps(sims) if sims else None),
+    )  # fmt: skip
+
+
+def run(
+    conn: sqlite3.Connection, articles: list[Article], run_id: int = 1, **kw: object
+) -> StoryAssigner:
+    """Assign and store articles as the pipeline does, then finalize."""
+    sa = StoryAssigner(conn, run_id=run_id, **kw)  # type: ignore[arg-type]
+    conn.execute("BEGIN IMMEDIATE")
+    for a in sorted(articles, key=lambda x: (0, x.published) if x.published else (1, "")):
+        a.story_id = sa.assign(a)
+        store(conn, a, sa.similarities(a.id))
+    sa.finalize()
+    conn.execute("COMMIT")
+    return sa
+
+
+def stories_of(conn: sqlite3.Connection) -> dict[str, str]:
+    return dict(conn.execute("SELECT id, story_id FROM articles"))
+
+
+@pytest.fixture
+def conn(tmp_path: Path) -> sqlite3.Connection:
+    c = connect(tmp_path / "x.db")
+    yield c
+    c.close()
+
+
+def quake_articles() -> list[Article]:
+    arts = [
+        art(f"qa{i}", t, x, f"2024-03-0{5 + i}", publisher=f"Outlet {i}")
+        for i, (t, x) in enumerate(QUAKE_A)
+    ]
+    arts += [
+        art(f"qb{i}", t, x, f"2024-03-0{5 + i}", publisher=f"Paper {i}")
+        for i, (t, x) in enumerate(QUAKE_B)
+    ]
+    arts.append(art("council", *COUNCIL, "2024-03-06", publisher="Outlet 0"))
+    return arts
+
+
+def test_same_event_joins_and_same_kind_of_event_does_not(conn: sqlite3.Connection) -> None:
+    run(conn, quake_articles())
+    s = stories_of(conn)
+    assert s["qa0"] == s["qa1"] == s["qa2"]
+    assert s["qb0"] == s["qb1"]
+    assert s["qa0"] != s["qb0"], "two earthquakes the same week are two stories"
+    assert s["council"] not in (s["qa0"], s["qb0"])
+
+
+def test_entities_from_mentions_are_used(conn: sqlite3.Connection) -> None:
+    # With the entities stage's mentions, canonical names become features.
+    title, text = QUAKE_A[0]
+    start = text.index("Ilse Draven")
+    a = art("m1", title, text, "2024-03-05")
+    a.mentions = [Mention(start, start + 11, "Ilse Draven", "PERSON", 0, canonical="Ilse Draven")]
+    assert F.bucket("e:ilse draven") in F.hashed_tf(a)
+
+
+def test_story_id_is_stable_and_derived_from_the_founder(conn: sqlite3.Connection) -> None:
+    arts = quake_articles()
+    run(conn, arts)
+    s = stories_of(conn)
+    assert s["qa0"] == story_id_for("qa0")
+    assert s["qb0"] == story_id_for("qb0")
+    log = conn.execute("SELECT story_id, action FROM story_log WHERE action = 'create'").fetchall()
+    assert {r[0] for r in log} == set(s.values())
+
+
+def test_dormant_story_is_not_joined(conn: sqlite3.Connection) -> None:
+    t, x = QUAKE_A[0]
+    t2, x2 = QUAKE_A[1]
+    run(conn, [art("early", t, x, "2024-03-05"), art("late", t2, x2, "2024-05-20")])
+    s = stories_of(conn)
+    assert s["early"] != s["late"], "weeks apart with no article in between: a new story"
+
+
+def test_copy_joins_its_original_story_without_counting_as_a_source(
+    conn: sqlite3.Connection,
+) -> None:
+    t, x = QUAKE_A[0]
+    orig = art("orig", t, x, "2024-03-05", publisher="Outlet A")
+    copy = art("copy", t, x, "2024-03-06", publisher="Aggregator Z", duplicate_of="orig")
+    other = art("other", *QUAKE_A[1], "2024-03-06", publisher="Outlet B")
+    sa = run(conn, [orig, copy, other])
+    s = stories_of(conn)
+    assert s["copy"] == s["orig"] == s["other"]
+    assert sa.similarities("copy") == {"orig": 1.0}
+    row = conn.execute(
+        "SELECT publishers, independent_sources, article_count, copy_count, first_published,"
+        " last_published FROM stories WHERE id = ?",
+        (s["orig"],),
+    ).fetchone()
+    assert set(json.loads(row[0])) == {"Outlet A", "Aggregator Z", "Outlet B"}
+    assert json.loads(row[1]) == ["Outlet A", "Outlet B"]
+    assert (row[2], row[3], row[4], row[5]) == (3, 1, "2024-03-05", "2024-03-06")
+
+
+def test_copy_of_an_article_from_an_earlier_run(conn: sqlite3.Connection) -> None:
+    t, x = QUAKE_A[0]
+    run(conn, [art("orig", t, x, "2024-03-05")], run_id=1)
+    copy = art("copy", t, x, "2024-03-06", duplicate_of="orig")
+    run(conn, [copy], run_id=2)
+    assert stories_of(conn)["copy"] == story_id_for("orig")
+
+
+def test_finalize_writes_a_readable_row(conn: sqlite3.Connection) -> None:
+    arts = quake_articles()
+    run(conn, arts)
+    sid = stories_of(conn)["qa0"]
+    title, summary, entities = conn.execute(
+        "SELECT title, summary, entities FROM stories WHERE id = ?", (sid,)
+    ).fetchone()
+    assert title in {t for t, _ in QUAKE_A}
+    assert summary
+    texts = " ".join(" ".join(x.split()) for _, x in QUAKE_A)
+    # Extractive: every summary sentence is a sentence of a member's text.
+    for sent in summary.split(". "):
+        assert sent.rstrip(".") in texts
+    assert json.loads(entities) == []  # no mentions stored in this test
+
+
+def test_similarities_name_the_nearest_articles(conn: sqlite3.Connection) -> None:
+    sa = run(conn, quake_articles())
+    sims = sa.similarities("qa2")
+    assert sims and set(sims) <= {"qa0", "qa1", "qb0", "qb1", "council"}
+    assert max(sims, key=sims.get) in {"qa0", "qa1"}
+    assert all(0.0 < v <= 1.0 for v in sims.values())
+    stored = conn.execute("SELECT similarity FROM articles WHERE id = 'qa2'").fetchone()[0]
+    assert json.loads(stored) == sims
+    assert sa.similarities("unknown") == {}
+
+
+def test_state_resumes_in_a_later_run(conn: sqlite3.Connection) -> None:
+    run(conn, [art(f"qa{i}", t, x, "2024-03-05") for i, (t, x) in enumerate(QUAKE_A[:2])], run_id=1)
+    n_state = conn.execute("SELECT COUNT(*) FROM story_state").fetchone()[0]
+    assert n_state == 1
+    sa = run(conn, [art("qa2", *QUAKE_A[2], "2024-03-07")], run_id=2)
+    assert sa.df.n_docs == 3, "document frequencies persist across runs"
+    s = stories_of(conn)
+    assert s["qa2"] == s["qa0"]
+    row = conn.execute(
+        "SELECT article_count, created_run, updated_run FROM stories WHERE id = ?", (s["qa0"],)
+    ).fetchone()
+    assert tuple(row) == (3, 1, 2)
+
+
+def test_finalize_merges_stories_and_logs_it(conn: sqlite3.Connection) -> None:
+    arts = [art(f"qa{i}", t, x, "2024-03-05") for i, (t, x) in enumerate(QUAKE_A)]
+    # Never join online: the merge pass must bring the three together.
+    run(conn, arts, join_threshold=2.0)
+    s = stories_of(conn)
+    assert len(set(s.values())) == 1
+    kept = s["qa0"]
+    merged = conn.execute(
+        "SELECT id, merged_into FROM stories WHERE merged_into IS NOT NULL"
+    ).fetchall()
+    assert len(merged) == 2 and all(r[1] == kept for r in merged)
+    log = conn.execute("SELECT story_id, other_id FROM story_log WHERE action = 'merge'").fetchall()
+    assert {r[1] for r in log} == {r[0] for r in merged}
+    assert conn.execute("SELECT COUNT(*) FROM story_state").fetchone()[0] == 1
+
+
+def test_undated_article_can_join(conn: sqlite3.Connection) -> None:
+    arts = [art("qa0", *QUAKE_A[0], "2024-03-05"), art("qa1", *QUAKE_A[1], None)]
+    run(conn, arts)
+    s = stories_of(conn)
+    assert s["qa0"] == s["qa1"]
+
+
+def test_out_of_order_batches_find_older_stories(conn: sqlite3.Connection) -> None:
+    # A later batch may go back in time: the story of that time must be found again.
+    sa = StoryAssigner(conn, run_id=1)
+    first = sa.assign(art("qa0", *QUAKE_A[0], "2024-03-05"))
+    sa.assign(art("council", *COUNCIL, "2024-06-01"))
+    assert sa.assign(art("qa1", *QUAKE_A[1], "2024-03-06")) == first
+
+
+def test_features_and_helpers() -> None:
+    assert F.words("The earthquakes killed 12 people in Varnholm's market") == [
+        "earthquak", "kill", "varnholm", "market",
+    ]  # fmt: skip
+    assert F.lead_of("one two three four", 2) == "one two"
+    assert F.bucket("varnholm") == F.bucket("varnholm") < F.N_FEATURES
+    text = "Officials in the U.S. said so. Mr. Brekke agreed!\n\nA second paragraph here."
+    spans = F.sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Officials in the U.S. said so.", "Mr. Brekke agreed!", "A second paragraph here.",
+    ]  # fmt: skip
+    assert day_number("2024-03-05") == pytest.approx(day_number("2024-03-05T00:00:00Z"))
+    assert day_number("not a date") is None and day_number(None) is None
+
+
+def test_story_state_blob_round_trip() -> None:
+    s = Story("s-x")
+    s.add_vector({3: 0.5, 7: 0.25})
+    s.add_time(19800.0)
+    s.copies = 2
+    t = Story.from_blob("s-x", s.to_blob())
+    assert (t.n, t.copies, t.first, t.last) == (1, 2, 19800.0, 19800.0)
+    assert t.view() == pytest.approx({3: 0.5, 7: 0.25})
+    t.pack()
+    assert t.top_terms(1) == (3,)
+
+
+@pytest.mark.shared
+def test_basil_bcubed(tmp_path: Path) -> None:
+    """BASIL dev split through the assigner alone (the eval runs the whole CLI)."""
+    if not (SHARED / "data" / "basil").is_dir() or not (SHARED / "eval").is_dir():
+        pytest.skip("../shared not present")
+    sys.path.insert(0, str(SHARED / "eval"))
+    from common import bcubed  # type: ignore[import-not-found]
+    from tasks.stories import load_basil  # type: ignore[import-not-found]
+
+    records, gold = load_basil(SHARED / "data" / "basil")
+    c = connect(tmp_path / "b.db")
+    arts = [art(r["id"], r["title"] or "", r["text"], r["published"]) for r in records]
+    run(c, arts)
+    assert bcubed(stories_of(c), gold)["f1"] >= 0.95
+    c.close()
