@@ -17,8 +17,8 @@ def _annotate(text: str) -> Article:
     return art
 
 
-def _by_text(art: Article, words: str):
-    hits = [q for q in art.quotes if words in q.text]
+def _by_text(art: Article, words: str, kind: str | None = None):
+    hits = [q for q in art.quotes if words in q.text and kind in (None, q.kind)]
     assert hits, f"no quote containing {words!r}: {[q.text for q in art.quotes]}"
     return hits[0]
 
@@ -82,7 +82,7 @@ def test_pronoun_partial_and_continuation() -> None:
     art = _annotate(text)
     first = _by_text(art, "numbers do not add up")
     assert first.speaker == "Marcus Delgado"
-    partial = _by_text(art, "very hard year")
+    partial = _by_text(art, "very hard year", "partial")
     assert partial.kind == "partial" and partial.speaker == "Marcus Delgado"
     cont = _by_text(art, "Nobody on this council")
     assert cont.kind == "direct" and cont.speaker == "Marcus Delgado"
@@ -148,3 +148,40 @@ def test_degenerate_texts(text: str) -> None:
     art = _annotate(text)
     for q in art.quotes:
         assert text[q.start : q.end] == q.text
+
+
+def test_hard_wrapped_lines_join_into_one_paragraph() -> None:
+    from newsdesk.annotate.quote_patterns import paragraphs
+
+    text = "The council voted on the plan\nlate on Monday evening.\nA second vote follows."
+    assert [text[s:e] for s, e in paragraphs(text)] == [
+        "The council voted on the plan\nlate on Monday evening.",
+        "A second vote follows.",
+    ]
+
+
+def test_unnamed_spokesperson_speaks_for_organisation() -> None:
+    text = (
+        "A spokesperson for Northgate Water said on Friday that supplies would be "
+        "restored within two days."
+    )
+    q = _by_text(_annotate(text), "supplies would be restored")
+    assert q.speaker == "Northgate Water"
+    assert q.speaker_mention == "A spokesperson"
+
+
+def test_she_said_prefers_the_woman_named() -> None:
+    text = (
+        "Retired judge Marta Okafor said she was dismissed without a hearing. She wants "
+        "her post back.\n\n"
+        "Governor Samuel Brandt has defended the dismissals. He said they were lawful.\n\n"
+        "She said the decision had left her colleagues afraid to speak."
+    )
+    q = _by_text(_annotate(text), "colleagues afraid")
+    assert q.speaker == "Marta Okafor"
+
+
+def test_object_cue_content() -> None:
+    text = "Mayor Ida Brenner cited a steep rise in rents across the northern districts."
+    q = _by_text(_annotate(text), "steep rise in rents")
+    assert q.kind == "indirect" and q.speaker == "Ida Brenner" and q.cue == "cited"

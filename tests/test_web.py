@@ -322,15 +322,17 @@ def _strip(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", markup))
 
 
-def test_highlight_nests_and_clips_crossing_spans() -> None:
+def test_highlight_nests_and_splits_crossing_spans() -> None:
     text = "abc <b> def & ghi"
     spans = [Span(0, 9, "outer"), Span(4, 12, "cross"), Span(2, 5, "inner", href="/x")]
     out = str(highlight(text, spans))
     assert _strip(out) == text
-    assert "<b>" not in out and "&lt;b&gt;" in out
     doc = lxml_html.fragment_fromstring(out, create_parent="div")
+    assert doc.xpath("//b") == []
     assert doc.find_class("outer")[0].text_content() == text[0:9]
-    assert doc.find_class("cross")[0].text_content() == text[4:9]  # clipped to its parent
+    assert doc.find_class("inner")[0].text_content() == text[2:5]
+    # The crossing span is split into pieces that together cover exactly its range.
+    assert "".join(e.text_content() for e in doc.find_class("cross")) == text[4:12]
 
 
 @settings(max_examples=150, deadline=None)
@@ -341,16 +343,22 @@ def test_highlight_nests_and_clips_crossing_spans() -> None:
 def test_highlight_property_keeps_text_and_escapes(
     text: str, raw: list[tuple[int, int, bool]]
 ) -> None:
-    spans = [Span(s, e, "c", href="/e" if link else None, title='t"<') for s, e, link in raw]
+    spans = [
+        Span(s, e, f"c{i}", href="/e" if link else None, title='t"<')
+        for i, (s, e, link) in enumerate(raw)
+    ]
     out = str(highlight(text, spans))
     assert _strip(out) == text
-    # Only our own tags appear; each opened element is closed.
-    tags = re.findall(r"</?([a-z]+)", out)
-    assert set(tags) <= {"span", "a"}
+    # Only our own tags appear; each opened element is closed; links never nest.
+    assert set(re.findall(r"</?([a-z]+)", out)) <= {"span", "a"}
     assert out.count("<span") == out.count("</span>") and out.count("<a ") == out.count("</a>")
-    if out.strip():
-        doc = lxml_html.fragment_fromstring(out, create_parent="div")
-        assert doc.xpath("//a//a") == []  # links never nest
+    doc = lxml_html.fragment_fromstring(f"<div>{out}</div>")
+    assert doc.xpath("//a//a") == []
+    # Every valid span's pieces cover exactly its characters.
+    for i, (s, e, _) in enumerate(raw):
+        if 0 <= s < e <= len(text):
+            got = "".join(x.text_content() for x in doc.find_class(f"c{i}"))
+            assert got == text[s:e]
 
 
 def test_timeline_breaks_axis_for_distant_dates() -> None:

@@ -121,17 +121,29 @@ def ingest(
         str | None,
         typer.Option(help="Dask scheduler address (default: start a local cluster)."),
     ] = None,
+    allow_private: Annotated[
+        bool,
+        typer.Option(help="Let http(s) inputs fetch private, loopback and link-local hosts."),
+    ] = False,
+    fetch_timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds per connect/read when fetching URLs.")
+    ] = 20.0,
+    batch_size: Annotated[
+        int, typer.Option(min=1, hidden=True, help="Documents per write transaction.")
+    ] = 64,
 ) -> None:
-    """Read, clean, de-duplicate, annotate and cluster inputs into the database."""
+    """Read, clean, de-duplicate, annotate and cluster inputs (files, folders, URLs)."""
     from newsdesk.pipeline import IngestFailed
     from newsdesk.pipeline import ingest as run_ingest
+    from newsdesk.sources import urls
 
     _check_paths(paths)
+    urls.configure(allow_private=allow_private, timeout=fetch_timeout)
     when = _parse_when(crawled_at)
     try:
         summary = run_ingest(
             paths, db, crawled_at=when, strict=strict, workers=workers,
-            engine=Engine(engine).value, scheduler=scheduler,
+            engine=Engine(engine).value, scheduler=scheduler, batch_size=batch_size,
             on_skip=lambda s: _warn(f"skipped {s.source}: {s.reason}"),
         )  # fmt: skip
     except IngestFailed as exc:
@@ -145,6 +157,8 @@ def ingest(
         f"{summary.already_present} already present, {len(summary.skipped)} skipped "
         f"-> {summary.db}"
     )
+    for s in summary.skipped:
+        print(f"  skipped {s.source}: {s.reason}")
 
 
 @app.command()

@@ -11,7 +11,7 @@ is work whose cost is not proportional to size (a regex that backtracks, a parse
   :class:`TimeLimitExceeded` derives from ``BaseException`` so that the stages' own
   ``except Exception`` blocks cannot swallow it.
 * :func:`guard` runs one function on one input under the time limit and turns a
-  timeout, ``MemoryError`` or ``RecursionError`` into a :class:`~newsdesk.model.Skip`.
+  timeout, ``MemoryError`` or any other exception into a :class:`~newsdesk.model.Skip`.
 * :func:`limit_memory` caps the address space of a worker process (``RLIMIT_AS``), so a
   blow-up becomes a ``MemoryError`` in that process instead of the OOM killer.
 
@@ -105,7 +105,7 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
 
 
 def guard(source: str, stage: str, fn: Callable[[], T], seconds: float | None = None) -> T | Skip:
-    """``fn()``, or a Skip naming ``stage`` when it times out or runs out of memory/stack."""
+    """``fn()``, or a Skip naming ``stage`` when it times out, runs out of memory or fails."""
     try:
         with time_limit(seconds):
             return fn()
@@ -115,6 +115,9 @@ def guard(source: str, stage: str, fn: Callable[[], T], seconds: float | None = 
         return Skip(source, f"{stage} ran out of memory: input too large to process")
     except RecursionError:
         return Skip(source, f"{stage} failed: input nested too deeply")
+    except Exception as exc:  # a stage bug on one input must not end the run
+        msg = " ".join(str(exc).split())[:200]
+        return Skip(source, f"{stage} failed: {type(exc).__name__}: {msg}")
 
 
 def limit_memory(max_bytes: int | None = None) -> bool:

@@ -199,7 +199,6 @@ OBJECT = {
     "attack",
     "dispute",
     "challenge",
-    "cite",
     "liken",
     "compare",
     "reveal",

@@ -491,6 +491,11 @@ class EntityIndex:
         for c in self.chains:
             if name_key(c.canonical, c.type) == key:
                 return c
+        # "Southwest" for "Southwest Airlines": an organisation named by its first words
+        for c in self.chains:
+            ck = name_key(c.canonical, c.type)
+            if c.type != "PERSON" and ck.startswith(key + " "):
+                return c
         return None
 
     def persons_before(self, pos: int) -> list[tuple[int, Chain]]:
@@ -521,17 +526,21 @@ class EntityIndex:
         ]
         if not ranked:
             return None
-        cands = [c for _, c in ranked]
         speaker = self.chains[recent[0]] if recent else None
         para = self.text.rfind("\n", 0, pos) + 1
         local = [c for last, c in ranked if last >= para]
         if local:
             # someone named in this paragraph: the latest speaker if among them, else
             # the latest person named ("Robinson packed his things. He ...")
-            return speaker if speaker in local else local[0]
+            if speaker in local:
+                return speaker
+            exact = [c for c in local if want and c.gender == want]
+            return exact[0] if exact else local[0]
+        cands = [c for _, c in ranked]
         if speaker is not None and speaker in cands[:4]:
             return speaker
-        return cands[0]
+        exact = [c for c in cands[:4] if want and c.gender == want]
+        return exact[0] if exact else cands[0]
 
     def resolve_role(self, head: str, phrase: str, pos: int, recent: list[int]) -> Chain | None:
         """The chain a definite role phrase ("the Russian diplomat", "the ministry") means."""
@@ -708,6 +717,28 @@ def _vote_gender(text: str, mentions: list[Mention], chains: list[Chain]) -> Non
             ch.gender = "m" if male > female else "f"
 
 
+def _surnames_missed(text: str, mentions: list[Mention], chains: list[Chain], quoted: Any) -> None:
+    """Add the bare surnames of known people that the model did not tag."""
+    owners: dict[str, list[Chain]] = {}
+    for c in chains:
+        toks = c.canonical.split()
+        if c.type == "PERSON" and len(toks) >= 2 and toks[-1][:1].isupper():
+            owners.setdefault(toks[-1], []).append(c)
+    taken = sorted((m.start, m.end) for m in mentions)
+    for surname, cs in owners.items():
+        if len(cs) != 1 or len(surname) < 3:
+            continue  # two people share it: leave it to the model
+        chain = cs[0]
+        for m in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", text):
+            s, e = m.span()
+            if any(a < e and b > s for a, b in taken):
+                continue
+            mentions.append(Mention(s, e, surname, "PERSON", chain.id, chain.canonical))
+            chain.forms.append(surname)
+            if not quoted(s):
+                chain.positions.append(s)
+
+
 def build_entities(text: str, ner_doc: Any, in_quote: Any = None) -> EntityIndex:
     """Mentions and within-article chains from a spaCy NER doc of ``text``."""
     raw: list[tuple[int, int, str]] = []
@@ -800,8 +831,12 @@ def build_entities(text: str, ner_doc: Any, in_quote: Any = None) -> EntityIndex
             label = alt
         surface = text[s:e]
         chain = None
-        # the model sometimes calls a known person's name an ORG or GPE
-        pc = person_chain(surface) if len(name_tokens(surface)) <= 3 else None
+        # the model sometimes calls a known person's name an ORG or GPE: a lone surname,
+        # or a full name whose first name agrees (not "Southern California Edison")
+        toks = name_tokens(surface)
+        pc = person_chain(surface) if len(toks) <= 3 else None
+        if pc is not None and len(toks) > 1 and not pc.first_names():
+            pc = None
         if pc is not None and not re.search(r"\b(?:the|of|and)\b", surface, re.I):
             chain = pc
         if chain is None:
@@ -814,6 +849,7 @@ def build_entities(text: str, ner_doc: Any, in_quote: Any = None) -> EntityIndex
                         break
             chain = chains[cid] if cid is not None else None
         add(s, e, label, chain)
+    _surnames_missed(text, mentions, chains, quoted)
     mentions.sort(key=lambda m: m.start)
     for c in chains:
         c.positions.sort()

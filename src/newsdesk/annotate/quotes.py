@@ -108,6 +108,13 @@ PLURAL_PERSON = {
     "investigators",
     "prosecutors",
     "economists",
+    "lawyers",
+    "attorneys",
+    "spokespeople",
+    "representatives",
+    "organizers",
+    "researchers",
+    "scientists",
 }
 
 
@@ -245,6 +252,36 @@ class QuoteFinder:
                 right = max(right, c, key=lambda t: t.i)
         return u.start(left), u.end(right)
 
+    def adjacent_subject(self, u: Unit, cue: Any) -> Any | None:
+        """A name or pronoun right before or after the cue ('Artigas said', 'said Ann Lee')."""
+        doc = u.doc
+        for i in (cue.i - 1, cue.i + 1, cue.i + 2):
+            if not (0 <= i < len(doc)) or self._tok_in_quote(u, doc[i]):
+                continue
+            t = doc[i]
+            if i == cue.i + 2 and doc[cue.i + 1].text.lower() not in {"the", "a", "an"}:
+                continue
+            if _pos(t) in {"PROPN", "PRON"} or t.text.lower() in ROLE_NOUNS:
+                # the head of a name: the last word of its compound run
+                while t.i + 1 < len(doc) and _pos(doc[t.i + 1]) == "PROPN" and i > cue.i:
+                    t = doc[t.i + 1]
+                return t
+        return None
+
+    def speaker_of(self, u: Unit, cue: Any) -> Speaker:
+        """The speaker of a cue: its subject, or the name beside it when parsing failed."""
+        subj = self.subject_of(cue)
+        if subj is not None and self._tok_in_quote(u, subj):
+            subj = None
+        sp = self.resolve(u, subj)
+        if sp.name is None:
+            near = self.adjacent_subject(u, cue)
+            if near is not None and near is not subj:
+                alt = self.resolve(u, near)
+                if alt.name is not None:
+                    return alt
+        return sp
+
     def resolve(self, u: Unit, subj: Any | None) -> Speaker:
         """Resolve a subject token to a speaker (canonical entity when possible)."""
         if subj is None:
@@ -300,13 +337,28 @@ class QuoteFinder:
             for c in subj.rights:
                 if c.dep_ == "prep" and c.text.lower() in {"for", "at", "of", "from", "with"}:
                     for p in c.children:
+                        if (
+                            p.dep_ == "pobj"
+                            and _pos(p) == "PROPN"
+                            and not any(m.start <= u.start(p) < m.end for m in ents.mentions)
+                        ):
+                            # "a spokesperson for Acme Power": the model missed the name
+                            lo = u.start(
+                                min(
+                                    (t for t in p.lefts if _pos(t) == "PROPN"),
+                                    key=lambda t: t.i,
+                                    default=p,
+                                )
+                            )
+                            name = self.text[lo : u.end(p)]
+                            return Speaker(name, phrase, ns, ne, "ORG", None)
                         if p.dep_ == "pobj":
                             inner += [
                                 mm
                                 for mm in ents.mentions
                                 if u.start(p.left_edge) <= mm.start
                                 and mm.end <= u.end(p.right_edge)
-                                and mm.type == "ORG"
+                                and mm.type in {"ORG", "GPE", "NORP"}
                             ]
         for mm in inner:
             ch = ents.chain(mm.cluster)
@@ -318,12 +370,27 @@ class QuoteFinder:
         props = [
             t for t in subj.subtree if _pos(t) == "PROPN" and u.start(t) >= ns and u.end(t) <= ne
         ]
-        if props and (subj in props or word in ORG_NOUNS or word in SOURCE_NOUNS):
+        if props and (
+            subj in props or word in ORG_NOUNS or word in SOURCE_NOUNS or word in ROLE_NOUNS
+        ):
             lo, hi = u.start(props[0]), u.end(props[-1])
             name = self.text[lo:hi]
             if not re.search(r"[.,;:]", name) and lo >= ns:
+                ch = ents.lookup(name)
+                if ch is not None and (ch.type != "PERSON" or subj in props):
+                    return Speaker(ch.canonical, phrase, ns, ne, ch.type, ch.id)
                 kind = "PERSON" if subj in props and len(props) >= 2 else "ORG"
                 return Speaker(name, phrase, ns, ne, kind, None)
+        owner = [c for c in subj.lefts if c.dep_ == "poss"]
+        if word in PLURAL_PERSON and owner:
+            if _pos(owner[0]) == "PROPN":
+                return Speaker(_no_det(phrase), phrase, ns, ne, "ORG", None)
+            # "her lawyers": the lawyers of the person "her" stands for
+            ch = ents.resolve_pronoun(
+                {"her": "she", "his": "he"}.get(owner[0].text.lower(), "x"), ns, self.recent
+            )
+            if ch is not None:
+                return Speaker(f"{ch.canonical}'s {subj.text}", phrase, ns, ne, "ORG", None)
         if word in INSTITUTIONS and (not det or det[0] == "the"):
             return Speaker(_no_det(phrase), phrase, ns, ne, "ORG", None)
         return Speaker(None, phrase, ns, ne, None, None)
@@ -471,7 +538,7 @@ class QuoteFinder:
             cue = self._cue_for_quote(u, q) if u is not None else None
             kind = self._kind(q, lo)
             if cue is not None:
-                sp = self.resolve(u, self.subject_of(cue))
+                sp = self.speaker_of(u, cue)
                 if sp.name is None and sp.mention is None and self.last is not None:
                     sp = self._continue_speaker()
                 qt = self._emit(q.start, q.end, kind, sp, cue.text, self.medium(u, cue))
@@ -480,7 +547,10 @@ class QuoteFinder:
                 for q2 in qs:
                     rest = rest.replace(self.text[q2.start : q2.end], "")
                 bare = not re.search(r"[A-Za-z]{2,}", rest)
-                if self.last is not None and (bare or q.continued):
+                intro = self._colon_speaker(u, q) if u is not None else None
+                if intro is not None:
+                    qt = self._emit(q.start, q.end, kind, intro, None, None)
+                elif self.last is not None and (bare or q.continued):
                     sp = self._continue_speaker()
                     qt = self._emit(
                         q.start,
@@ -503,6 +573,23 @@ class QuoteFinder:
                 self.last = qt
         if u is not None:
             self._indirect(u, qs)
+
+    def _colon_speaker(self, u: Unit, q: QuoteSpan) -> Speaker | None:
+        """'Shaw, the chairman, gave one comment: "..."': the subject before the colon."""
+        if q.open_pos < 0 or not self.text[: q.open_pos].rstrip().endswith(":"):
+            return None
+        colon = self.text.rfind(":", 0, q.open_pos)
+        toks = [t for t in u.doc if u.start(t) < colon and not self._tok_in_quote(u, t)]
+        if not toks:
+            return None
+        root = toks[-1]
+        while root.head is not root and u.start(root.head) < colon:
+            root = root.head
+        subj = next((c for c in root.children if c.dep_ in SUBJ), None)
+        if subj is None:
+            return None
+        sp = self.resolve(u, subj)
+        return sp if sp.name is not None else None
 
     def _continue_speaker(self) -> Speaker:
         last = self.last
@@ -569,9 +656,19 @@ class QuoteFinder:
                 s, e = m.start(1), u.end(tok.sent[-1])
             else:
                 # "Clinton had told police ..., the source added": the cue is parenthetical
-                if tok.dep_ not in {"parataxis", "ROOT"} or subj is None:
+                as_clause = tok.dep_ == "advcl" and any(
+                    c.dep_ == "mark" and c.text.lower() == "as" for c in tok.children
+                )
+                if (tok.dep_ not in {"parataxis", "ROOT"} and not as_clause) or subj is None:
                     continue
-                if tok.dep_ == "parataxis":
+                if as_clause:
+                    # "..., as Lucas Baker, a lawyer, explained": the main clause
+                    head = tok.head
+                    s = u.start(head.left_edge)
+                    e = u.start(tok.left_edge)
+                    if e <= s:
+                        continue
+                elif tok.dep_ == "parataxis":
                     head = tok.head
                     s, e = u.start(head.left_edge), u.start(subj.left_edge)
                     if not (u.start(head) < u.start(subj)):
@@ -580,21 +677,11 @@ class QuoteFinder:
                     continue
             if e - s < 12:
                 continue
-            covered = sum(min(e, q.end) - max(s, q.start) for q in qs if q.start < e and q.end > s)
-            # the quote itself already stands for a clause that is nearly all quotation
-            if (
-                covered
-                and len(re.findall(r"\w+", self.text[s:e]))
-                - len(
-                    re.findall(
-                        r"\w+",
-                        "".join(
-                            self.text[q.start : q.end] for q in qs if q.start >= s and q.end <= e
-                        ),
-                    )
-                )
-                < 3
-            ):
+            # a clause that is nearly all quotation is already there as the quote itself
+            outside = [
+                w for w in re.finditer(r"\w+", self.text[s:e]) if not self.in_quote(s + w.start())
+            ]
+            if len(outside) < 3 and any(q.start < e and q.end > s for q in qs):
                 continue
             sp = self.resolve(u, subj)
             if sp.name is None and sp.mention is None:

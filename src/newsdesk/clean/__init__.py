@@ -96,8 +96,21 @@ def _apply_given(result: CleanResult, given: Mapping[str, Any], *, derive: bool)
     if result.language is None and result.text.strip():
         # not metadata the input states: the language of the text itself, needed downstream
         result.language = md.detect_language(result.text)
+    if derive:
+        # a feed footer "The post ... appeared first on <site>." names the site that posted
+        # the item: the publisher, or the aggregator when the item credits another outlet
+        origin = next((o for b in result.removed if (o := md.feed_origin(b.text))), None)
+        if origin and result.publisher is None:
+            result.publisher = origin
+        elif (
+            origin
+            and result.aggregator is None
+            and result.publisher
+            and origin.casefold() != result.publisher.casefold()
+        ):
+            result.aggregator = origin
     if derive and result.publisher is None and result.url:
-        result.publisher = md.publisher_from_url(result.url)
+        result.publisher = md.publisher_from_url(result.url, result.text)
 
 
 class _MinusOne(Mapping[str, int]):

@@ -21,9 +21,11 @@ from lxml import etree
 
 from newsdesk.clean import CleanError
 from newsdesk.clean.metadata import (
+    dateline_agencies,
     detect_language,
     format_datetime,
     is_agency,
+    merge_agencies,
     parse_date,
     publisher_from_url,
     split_people_and_agencies,
@@ -100,11 +102,6 @@ ARTICLE_TYPES = {
     "techarticle",
     "report",
 }
-# Wire credits at the start of a body: "WASHINGTON (AP) —", "(Reuters) -".
-_WIRE_CREDIT_RE = re.compile(
-    r"^[^\n(]{0,60}\((AFP|AP|Reuters|dpa|EFE|ANSA|Xinhua|TASS|UPI|PA|Kyodo|Yonhap|ANI|PTI|IANS)"
-    r"\)\s*[-\u2013\u2014:]"
-)
 _ISO_DATE_RE = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
@@ -156,6 +153,9 @@ _TRAILING_CHROME_RE = re.compile(
     r"|(?:this (?:article|story) (?:was|has been|is) )?(?:originally )?(?:published|appeared) "
     r"(?:on|in|at|first)\b.{0,80}$"
     r"|advertisement$"
+    r"|the post\b.{1,300}\bappeared first on\b.{1,80}$"
+    r"|(?:listen to|watch|hear) the (?:full|whole|complete) (?:report|interview|story|episode"
+    r"|programme|program|broadcast|segment|conversation)\b.{0,120}$"
     r"|(?:comments?|leave a (?:comment|reply))$"
     r")",
     re.IGNORECASE,
@@ -240,7 +240,7 @@ def extract_html(html: str, url: str | None = None) -> CleanResult:
         published_precision=precision,
         authors=authors,
         agencies=agencies,
-        publisher=_publisher(meta, page_url or url),
+        publisher=_publisher(meta, page_url or url, text),
         url=page_url,
         language=_language(text),
         removed=removed,
@@ -701,7 +701,7 @@ def _canonical_url(meta: dict[str, Any], url: str | None) -> str | None:
     return url
 
 
-def _publisher(meta: dict[str, Any], url: str | None) -> str | None:
+def _publisher(meta: dict[str, Any], url: str | None, text: str | None = None) -> str | None:
     m = meta["meta"]
     ld_pub = _ld_name(meta["ld_article"].get("publisher"))
     for cand in (m.get("og:site_name"), ld_pub, m.get("application-name")):
@@ -713,7 +713,7 @@ def _publisher(meta: dict[str, Any], url: str | None) -> str | None:
         # "Outlet | Section | Section": the outlet is the first part
         parts = name.split(" | ")
         return parts[0] if len(parts) > 2 else name
-    return publisher_from_url(url)
+    return publisher_from_url(url, text)
 
 
 # -- authors ----------------------------------------------------------------
@@ -761,11 +761,8 @@ def _authors(meta: dict[str, Any], text: str) -> tuple[list[str], list[str]]:
         kept = [n for n in kept if " " in n or is_agency(n)]
     people, more = split_people_and_agencies(kept)
     agencies += [x for x in more if x not in agencies]
-    wire = _WIRE_CREDIT_RE.match(text[:120])
-    agency = is_agency(wire.group(1)) if wire else None
-    if agency and agency not in agencies:
-        agencies.append(agency)
-    return people, agencies
+    # a wire dateline opening the body: "WASHINGTON (AP) —", "PORT CITY (XYZ) —"
+    return people, merge_agencies(agencies + dateline_agencies(text))
 
 
 def _byline_names(tree: Any) -> list[str]:
@@ -880,22 +877,6 @@ def _parse_date(s: str) -> tuple[str, Precision] | None:
 
 
 def _language(text: str) -> str | None:
-    """ISO 639-1 code of the body.
-
-    CLD2 (pycld2) answers in microseconds with no model to load, where loading
-    py3langid's model costs most of a second per process; py3langid (through the
-    shared helper) still decides whenever CLD2 is unsure.
-    """
-    sample = text[:LANG_SAMPLE]
-    try:
-        import pycld2  # noqa: PLC0415
-
-        reliable, _, details = pycld2.detect(sample.encode("utf-8", "ignore").decode("utf-8"))
-    except Exception:  # noqa: BLE001 - pycld2 missing or refusing odd bytes: use py3langid
-        return detect_language(sample)
-    code, percent = (details[0][1], details[0][2]) if details else ("un", 0)
-    # "unreliable" also flags mixed text (code snippets, English names); a language
-    # holding most of the text is still the article's language
-    if code in ("un", "xxx", "") or not (reliable or percent >= 50):
-        return detect_language(sample)
-    return code.split("-")[0]
+    """ISO 639-1 code of the body (CLD2 first, py3langid only when it is unsure: see
+    :func:`newsdesk.clean.metadata.detect_language`)."""
+    return detect_language(text, LANG_SAMPLE)

@@ -8,21 +8,27 @@ inferred value is marked ``approximate`` or left as ``None``.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from newsdesk.model import Precision
 
 __all__ = [
     "AGENCIES",
+    "brand_in_text",
+    "dateline_agencies",
     "detect_language",
+    "feed_origin",
     "find_dates",
     "format_datetime",
     "given_published",
     "is_agency",
+    "merge_agencies",
     "parse_byline",
     "parse_date",
     "publisher_from_url",
@@ -268,6 +274,12 @@ AGENCIES: dict[str, tuple[str, ...]] = {
 }
 _AGENCY_OF = {form: canon for canon, forms in AGENCIES.items() for form in forms}
 _AGENCY_SUFFIX = re.compile(r"\s+(?:staff|wire|newswire|news agency|writers?|reporters?)$", re.I)
+# an organisation named as a wire service by its own name: "Beacon Press Agency", "X Newswire"
+_GENERIC_AGENCY = re.compile(
+    r"^(?:the\s+)?(?:[A-Z][\w'’.&-]*\s+){1,5}(?:news|press|wire)\s+(?:agency|service)$"
+    r"|^(?:the\s+)?(?:[A-Z][\w'’.&-]*\s+){1,5}(?:newswire|wire service|press association)$",
+    re.I,
+)
 # not people: desks, staff, boards ("The Kyiv Independent news desk", "Staff reports")
 _NOT_PERSON = re.compile(
     r"\b(?:news ?desk|desk|staff|newsroom|editorial board|editors?|reports?|wire services?"
@@ -278,18 +290,76 @@ _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", re.I)
 _PERSON_TOKEN = re.compile(
     r"^(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|van|von|de|da|del|der|den|la|le|bin|al|el|du|di|dos|ibn)$"
 )
+# a bare credit abbreviation ("BPA", "AFP"): an organisation, never a person's name
+_ABBREV = re.compile(r"^[A-Z]{2,5}$")
 
 
 def is_agency(name: str) -> str | None:
-    """The canonical agency name if ``name`` is a wire service ("Reuters Staff" -> "Reuters")."""
+    """The canonical agency name if ``name`` is a wire service ("Reuters Staff" -> "Reuters").
+
+    Well-known services get their short name; an organisation that calls itself a news or
+    press agency ("Beacon Press Agency") is one too and keeps its own name."""
     s = re.sub(r"^(?:by|from)\s+", "", name.strip().strip(".,;:()[]"), flags=re.I)
-    s = _AGENCY_SUFFIX.sub("", s).strip()
-    return _AGENCY_OF.get(s.casefold())
+    s = _AGENCY_SUFFIX.sub("", s).strip() if not _GENERIC_AGENCY.match(s) else s
+    known = _AGENCY_OF.get(s.casefold())
+    if known:
+        return known
+    if _GENERIC_AGENCY.match(s):
+        return re.sub(r"^the\s+", "", re.sub(r"\s+", " ", s), flags=re.I)
+    return None
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def merge_agencies(agencies: Iterable[str]) -> list[str]:
+    """Agencies without repeats, a full name folded into the abbreviation that is also
+    credited ("Beacon Press Agency" + "BPA" -> "BPA")."""
+    items = dedupe(a for a in agencies if a)
+    abbrevs = {a for a in items if _ABBREV.match(a)}
+    return [a for a in items if not (" " in a and _initials(a) in abbrevs)]
+
+
+# A wire dateline opening the body: "PORT CITY (AGENCY) —", "LONDON, Oct 5 (Reuters) -",
+# "KYIV, Ukraine (AP) —", "(Reuters) -". The place is written in capitals; the credit is a
+# known wire service or a short all-caps abbreviation.
+_DATELINE = re.compile(
+    r"^(?:(?P<place>[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’-]*(?:[ -][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’-]*){0,4})"
+    r"(?:,\s*[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})?"  # ", Ukraine" / ", Calif."
+    r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?))?\s*)?"  # ", Oct 5"
+    r"\((?P<credit>[^()\n]{2,40})\)\s*[-–—:]"
+)
+_LOOSE_DATELINE = re.compile(r"^[A-Z][\w .,'’-]{0,60}?\((?P<credit>[^()\n]{2,40})\)\s*[-–—:]")
+
+
+def dateline_agencies(text: str) -> list[str]:
+    """Wire services credited by a dateline at the start of ``text`` ("KESSBRIDGE (XYZ) —"
+    -> ["XYZ"]; "LONDON, Oct 5 (Reuters) -" -> ["Reuters"]). Empty when there is none."""
+    head = text[:160].lstrip()
+    m = _DATELINE.match(head)
+    strict = m is not None
+    if m is None:
+        m = _LOOSE_DATELINE.match(head)
+        if m is None:
+            return []
+    out: list[str] = []
+    for part in re.split(r"\s*(?:/|,|;|&|\band\b)\s*", m["credit"].strip()):
+        known = is_agency(part)
+        if known:
+            out.append(known)
+        elif strict and _ABBREV.match(part):
+            # an unknown credit abbreviation after a capitals dateline is a wire credit too
+            out.append(part)
+        else:
+            return []  # "(photo)", "(updated)", "(2)": not a credit line
+    return dedupe(out)
 
 
 def _tidy_name(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip(" .,;:|()[]*_-–—")
-    if name.isupper() and len(name) > 3:  # "ISABELLA O’MALLEY" -> "Isabella O’Malley"
+    # "ISABELLA O’MALLEY" -> "Isabella O’Malley"; a short capitals word is an abbreviation
+    if name.isupper() and (" " in name or len(name) > 5):
         name = " ".join(_cap_apos(w) for w in name.split())
     return name
 
@@ -327,7 +397,7 @@ def split_people_and_agencies(names: list[str]) -> tuple[list[str], list[str]]:
             part = _tidy_name(part)
             if not part:
                 continue
-            agency = is_agency(part)
+            agency = is_agency(part) or (part if _ABBREV.match(part) else None)
             if agency:
                 if agency not in agencies:
                     agencies.append(agency)
@@ -343,10 +413,26 @@ _DESK = re.compile(
     r"(?:^|,|\band\b)\s*(?P<outlet>(?:the\s+)?[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*){0,5})"
     r"\s+(?:news\s*desk|newsroom|staff)\b"
 )
+# "By A · Outlet · 9 October 2026": bylines whose parts are set apart by dots or bars
+_BYLINE_SEP = re.compile(r"\s+[·•|]\s+")
+_OUTLET_SEG = re.compile(r"^(?:The\s+)?[A-Z][\w'’.&-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w'’.&-]*){0,5}$")
+_ROLE = re.compile(
+    r"\b(?:writer|correspondent|reporter|editor|columnist|contributor|staff|producer"
+    r"|photographer|analyst|chief|senior|special|political|economics|business)\b",
+    re.I,
+)
+
+
+def _outlet_name(name: str) -> str:
+    """An outlet as the page writes it: a capitalised "The" is part of the name ("The Kyiv
+    Independent"), a lower-case "the" is only the article ("the Veskar Herald news desk")."""
+    name = name.strip()
+    return name[4:].strip() if name.startswith("the ") else name
 
 
 def parse_byline(line: str) -> dict[str, object] | None:
-    """Parse a byline such as "by A and The X news desk April 28, 2025 12:42 PM 2 min read".
+    """Parse a byline such as "by A and The X news desk April 28, 2025 12:42 PM 2 min read"
+    or "By A · Outlet · 9 October 2026".
 
     Returns ``{"authors", "agencies", "published", "precision", "publisher"}`` (values may be
     empty/None), or None when the line does not start with "By".
@@ -356,22 +442,36 @@ def parse_byline(line: str) -> dict[str, object] | None:
         return None
     rest = _READ_TIME.sub(" ", line[m.end() :])
     published = precision = None
+    publisher = None
+    extra_agencies: list[str] = []
+    segments = _BYLINE_SEP.split(rest)
+    if len(segments) > 1:
+        rest = segments[0]
+        for seg in segments[1:]:
+            seg = seg.strip(" *_")
+            dates = find_dates(seg)
+            if dates:
+                published = published or dates[0][2]
+                precision = precision or dates[0][3]
+            elif is_agency(seg):
+                extra_agencies.append(is_agency(seg) or seg)
+            elif publisher is None and _OUTLET_SEG.match(seg) and not _ROLE.search(seg):
+                # the part after the names is the outlet: people are joined by "and" or ","
+                publisher = _outlet_name(seg)
     dates = find_dates(rest)
     if dates:
-        s, _e, published, precision = dates[0]
+        s, _e, iso, prec = dates[0]
+        published, precision = published or iso, precision or prec
         rest = rest[:s]
     rest = re.sub(r"\b(?:updated|published|posted)\b:?.*$", "", rest, flags=re.I)
-    publisher = None
     d = _DESK.search(rest)
     if d:
-        publisher = d["outlet"].strip()
-        if publisher.lower().startswith("the "):
-            publisher = "The " + publisher[4:]
+        publisher = _outlet_name(d["outlet"])
     rest = re.sub(r"\S+@\S+", " ", rest)
     authors, agencies = split_people_and_agencies([rest])
     return {
         "authors": authors,
-        "agencies": agencies,
+        "agencies": dedupe(agencies + extra_agencies),
         "published": published,
         "precision": precision,
         "publisher": publisher,
@@ -403,8 +503,6 @@ _KNOWN_PUBLISHERS = {
     "abcnews.go.com": "ABC News",
     "foxnews.com": "Fox News",
     "aljazeera.com": "Al Jazeera",
-    "themoscowtimes.com": "The Moscow Times",
-    "kyivindependent.com": "The Kyiv Independent",
     "dw.com": "DW",
     "france24.com": "France 24",
     "euronews.com": "Euronews",
@@ -435,67 +533,124 @@ _KNOWN_PUBLISHERS = {
     "laist.com": "LAist",
 }
 _SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go"}
-# words that domain names of news outlets are glued from, longest first when splitting
-_DOMAIN_WORDS = sorted(
-    """the news times post daily herald tribune journal gazette observer independent standard
-    chronicle press today digest insider wire world review star sun mail record ledger
-    dispatch examiner courier inquirer monitor bulletin express telegraph guardian register
-    sentinel weekly week local national global international new york city county state
-    morning evening sunday free public radio tv television media network online live report
-    reporter voice eye business finance money tech science sport sports politics policy
-    moscow kyiv london paris washington america american european europe asia africa
-    china india russia ukraine times union leader enterprise citizen nation republic
-    democrat gazette community metro""".split(),  # noqa: SIM905 - a word list reads better so
-    key=len,
-    reverse=True,
-)
+_BRAND_WORD = re.compile(r"[\w'’&.-]+")
+_SEGMENTER: list = []  # wordninja's splitter and word ranks, loaded on first use (~0.25 s)
+# A piece of three letters or fewer that is rarer than this (its rank in wordninja's
+# frequency list) is a fragment of an unknown name ("ves" + "kar"), not a word of it.
+RARE_SHORT_RANK = 15000
+
+
+def _segmenter() -> tuple[Any, Any]:
+    if not _SEGMENTER:
+        try:
+            import wordninja  # noqa: PLC0415 - costly import, only for unknown domains
+
+            costs = getattr(wordninja.DEFAULT_LANGUAGE_MODEL, "_wordcost", {})
+            scale = math.log(max(2, len(costs)))
+
+            def rank(word: str) -> float:
+                cost = costs.get(word)
+                return math.inf if cost is None else math.exp(cost) / scale
+
+            _SEGMENTER.extend((wordninja.split, rank))
+        except ImportError:  # pragma: no cover - a declared dependency
+            _SEGMENTER.extend((lambda x: [x], lambda _w: math.inf))
+    return _SEGMENTER[0], _SEGMENTER[1]
 
 
 def _split_label(label: str) -> list[str] | None:
-    """Split a glued domain label into known words ("themoscowtimes" -> the/moscow/times);
-    unknown stretches stay as one word. None if nothing known is found."""
-    out: list[str] = []
-    unknown = ""
-    i = 0
-    hit = False
-    while i < len(label):
-        for w in _DOMAIN_WORDS:
-            if label.startswith(w, i) and (len(w) >= 3 or w == "tv"):
-                if unknown:
-                    out.append(unknown)
-                    unknown = ""
-                out.append(w)
-                i += len(w)
-                hit = True
-                break
-        else:
-            unknown += label[i]
-            i += 1
-    if unknown:
-        out.append(unknown)
-    if not hit or any(len(p) < 2 for p in out):
+    """Readable words of a glued label ("thedailystar" -> the/daily/star, by wordninja's
+    English word frequencies), or None when no credible split exists.
+
+    Short pieces that are not common words are fragments of a name: a run of them is glued
+    into one word ("or" + "la" -> "orla", "ves" + "kar" -> "veskar"), a lone one joins its
+    neighbour ("technic" + "a"); only a leading two-letter piece stays alone, as an acronym
+    ("sf" + "chronicle")."""
+    split, rank = _segmenter()
+    parts = [p for p in split(label) if p]
+    if len(parts) < 2 or "".join(parts) != label:
         return None
-    return out
+
+    def fragment(p: str) -> bool:
+        return len(p) < 3 or (len(p) == 3 and rank(p) > RARE_SHORT_RANK)
+
+    words: list[str] = []
+    short = ""
+    for p in parts:
+        if fragment(p):
+            short += p
+            continue
+        if short:
+            if len(short) >= 4 or (not words and len(short) == 2):
+                words.append(short)
+            else:
+                p = short + p  # "m" + "live" -> "mlive"
+            short = ""
+        words.append(p)
+    if short:
+        if len(short) >= 4 or not words:
+            words.append(short)
+        else:
+            words[-1] += short
+    return words if len(words) >= 2 else None
 
 
 def _readable(label: str) -> str:
-    parts = [p for p in re.split(r"[-_]", label) if p]
-    if len(parts) == 1:
-        if len(label) <= 4:
-            return label.upper()
-        split = _split_label(label)
-        parts = split if split else [label]
-    known = set(_DOMAIN_WORDS)
-    # short unknown pieces are acronyms ("sf" + "chronicle" -> "SF Chronicle")
-    words = [
-        p.upper() if p == "tv" or (len(p) <= 3 and p not in known) else p.capitalize()
-        for p in parts
-    ]
+    """A readable name for a domain label: hyphens split, glued words segmented."""
+    pieces = [p for p in re.split(r"[-_]", label) if p]
+    if len(pieces) == 1 and len(label) <= 4:
+        return label.upper()  # "bbc", "npr": an acronym
+    words: list[str] = []
+    for i, piece in enumerate(pieces):
+        split = _split_label(piece) if len(piece) > 5 and piece.isalpha() else None
+        for j, w in enumerate(split or [piece]):
+            first = i == 0 and j == 0
+            # a short first piece of a split is an acronym ("SF Chronicle", "NY Post")
+            words.append(w.upper() if split and first and len(w) <= 2 else w.capitalize())
     return " ".join(words)
 
 
-def publisher_from_url(url: str | None) -> str | None:
-    """A publisher name for ``url``: a known outlet, else a readable form of the domain
+def _letters(word: str) -> str:
+    word = re.sub(r"['’]s$", "", word)
+    return "".join(ch for ch in word.casefold() if ch.isalnum())
+
+
+def brand_in_text(label: str, text: str) -> str | None:
+    """The outlet name as the page writes it, found by its letters: a run of capitalised
+    words whose letters spell the domain label ("orlavalleygazette" -> "Orla Valley Gazette"
+    in "... Orla Valley Gazette / Per Aslund"). A leading "the" of the label may be missing
+    in the text. None when no such run exists."""
+    target = _letters(label)
+    if len(target) < 4 or not text:
+        return None
+    targets = [target] + ([target[3:]] if target.startswith("the") and len(target) > 6 else [])
+    words = [(m.start(), m.end(), _letters(m.group())) for m in _BRAND_WORD.finditer(text)]
+    for want in targets:
+        for i, (start, _end, letters) in enumerate(words):
+            if not letters or not want.startswith(letters):
+                continue
+            acc = ""
+            for j in range(i, min(i + 7, len(words))):
+                w_start, w_end, w_letters = words[j]
+                word = text[w_start:w_end]
+                if not (word[:1].isupper() or word[:1].isdigit()) or not w_letters:
+                    break
+                if j > i and text[words[j - 1][1] : w_start].strip():
+                    break  # the run must be one phrase: words separated by spaces only
+                acc += w_letters
+                if not want.startswith(acc):
+                    break
+                if acc == want:
+                    name = re.sub(r"['’]s$", "", text[start:w_end]).strip(".-")
+                    if name.isupper() and " " in name and len(name) > 5:
+                        break  # a shouted label ("ORLA VALLEY GAZETTE"): keep looking
+                    return name
+    return None
+
+
+def publisher_from_url(url: str | None, text: str | None = None) -> str | None:
+    """A publisher name for ``url``: a known outlet; else the name as the page ``text``
+    writes it (see :func:`brand_in_text`); else a readable form of the domain
     ("https://www.example-daily.com/x" -> "Example Daily")."""
     if not url:
         return None
@@ -517,7 +672,27 @@ def publisher_from_url(url: str | None) -> str | None:
         label = labels[-2]
     if label.isdigit():
         return None
+    if text:
+        found = brand_in_text(label, text)
+        if found:
+            return found
     return _readable(label)
+
+
+# ---------------------------------------------------------------------------
+# feed footers
+# ---------------------------------------------------------------------------
+
+_FEED_ORIGIN = re.compile(
+    r"^\W*the post\b.{1,300}?\bappeared first on\s+(?P<site>[^\n]{2,80}?)\s*[.!]?\s*$",
+    re.I | re.S,
+)
+
+
+def feed_origin(line: str) -> str | None:
+    """The site named by a feed footer "The post <title> appeared first on <site>."."""
+    m = _FEED_ORIGIN.match(line.strip())
+    return m["site"].strip(" .") if m else None
 
 
 # ---------------------------------------------------------------------------
@@ -534,17 +709,43 @@ _EN_WORDS = (
 _EN_FUNCTION_WORDS = frozenset(_EN_WORDS.split())
 
 
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of ``text`` via py3langid; None for too little text."""
-    sample = text[:_LANG_SAMPLE]
+# CLD2 still answers with a few retired ISO 639 codes
+_CLD2_CODES = {"iw": "he", "jw": "jv", "in": "id", "ji": "yi", "mo": "ro"}
+
+
+def _cld2(sample: str) -> str | None:
+    """CLD2's answer when it is sure of one language holding most of ``sample``, else None."""
+    try:
+        import pycld2  # noqa: PLC0415
+
+        reliable, _, details = pycld2.detect(sample.encode("utf-8", "ignore").decode("utf-8"))
+    except Exception:  # noqa: BLE001 - pycld2 missing or refusing odd bytes
+        return None
+    code, percent = (details[0][1], details[0][2]) if details else ("un", 0)
+    # "unreliable" also flags mixed text (code snippets, English names); a language
+    # holding most of the text is still the article's language
+    if code in ("un", "xxx", "") or not (reliable or percent >= 50):
+        return None
+    code = code.split("-")[0].lower()
+    return _CLD2_CODES.get(code, code)
+
+
+def detect_language(text: str, sample_chars: int = _LANG_SAMPLE) -> str | None:
+    """ISO 639-1 code of ``text``; None for too little text.
+
+    Plain English prose is recognised by its function words; otherwise CLD2 (pycld2, no
+    model to load) decides, and py3langid (whose model costs most of a second per process
+    to load) only when CLD2 is unsure."""
+    sample = text[:sample_chars]
     if len(_LETTERS.findall(sample, 0, 400)) < 20:
         return None
-    # Plain English prose is recognised by its function words at a fraction of the cost of
-    # the classifier (which is pure Python per byte); anything else goes to py3langid.
-    words = _ASCII_WORD.findall(sample.lower())
+    words = _ASCII_WORD.findall(sample[:_LANG_SAMPLE].lower())
     if len(words) >= 40 and sum(w in _EN_FUNCTION_WORDS for w in words) >= 0.3 * len(words):
         return "en"
-    import py3langid  # lazy: loading the model costs ~0.2 s
+    code = _cld2(sample)
+    if code:
+        return code
+    import py3langid  # noqa: PLC0415 - lazy: loading the model costs ~0.7 s
 
     code, _score = py3langid.classify(sample)
     return code or None

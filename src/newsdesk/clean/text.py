@@ -42,6 +42,7 @@ _MD_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _MD_EMPH = re.compile(r"\*\*|__")
 _BOLD_TAIL = re.compile(r"\*\*([^*\n]{2,120})\*\*\s*$")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
+_MD_ITALIC_LINE = re.compile(r"^([*_])(?![*_\s]).*[^*_\s\\]\1$")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "ʼ": "'", "`": "'"})
 
 
@@ -167,6 +168,9 @@ def _markdown(raw: str, s: int, e: int, block: int) -> _Line:
     if m:
         heading = True
         drop.append((0, m.end()))
+    elif _MD_ITALIC_LINE.match(line):
+        # a whole line in *italics* (a byline, a caption): the marks are markup
+        drop += [(0, 1), (len(line) - 1, len(line))]
     has_bracket = "[" in line
     for m in _MD_IMAGE.finditer(line) if has_bracket else ():
         drop.append((m.start(), m.end()))
@@ -489,11 +493,16 @@ _SUMMARY_HEAD = re.compile(
 )
 _NUMBERED = re.compile(r"^\(?\d{1,3}[.)]\s+\w")
 _BULLET = re.compile(r"^\s*[*•▪◦·-]\s+")
-_DATELINE_AGENCY = re.compile(
-    r"^[A-Z][\w .,'’-]{0,60}?\((?P<agency>AFP|Reuters|AP|Associated Press|dpa|Xinhua|UPI|TASS"
-    r"|Bloomberg|EFE|ANSA|Kyodo|Yonhap|PTI|ANI|IANS|AAP)\)\s*[-–—]|^\((?P<agency2>AFP|Reuters|AP"
-    r"|dpa|Xinhua|UPI|TASS|Bloomberg)\)\s*[-–—]"
+# "3 hours ago · via Outlet": an aggregator's date line naming the source outlet
+_VIA = re.compile(r"\s*[·•|,-]?\s*\bvia\s+(?P<name>[A-Z][\w&'’.\- ]{1,60}?)\s*$")
+# "Read the full story at Outlet": an excerpt's pointer to the outlet that published it
+_READ_AT = re.compile(
+    r"^read the (?:full|entire|original|whole) (?:article|story|report)\s+(?:at|on)\s+"
+    r"(?P<name>[A-Z][\w&'’.\- ]{1,60}?)\s*\.?$",
+    re.I,
 )
+# a picture credit naming an outlet or agency: "... on Thursday (Coastal Chronicle)"
+_NAME_CREDIT_TAIL = re.compile(r"\s\((?:[A-Z][\w&'’.-]*)(?: [A-Z][\w&'’.-]*){0,3}\)\s*$")
 _DATE_NOISE = re.compile(
     r"\b(?:updated|published|posted|last|modified|on|at|date|time|first|edited)\b|[:|,()\-–—/]|\b\d+\b"
     r"|\b(?:et|est|edt|pt|pst|pdt|ct|cst|cdt|gmt|utc|bst|cet|cest|msk|[ap]\.?m\.?)(?!\w)"
@@ -549,6 +558,8 @@ def _classify(u: _Unit, relative_to: datetime | None) -> tuple[str | None, int]:
         and _CREDIT_TAIL.search(t)
     ):
         return "caption", 2
+    if words <= 80 and md.feed_origin(t):
+        return "feed", 2  # "The post <title> appeared first on <site>."
     if _CAPTION_HEAD.match(t) and words <= 60:
         return "caption", 2
     if words <= 10 and not _ends_sentence(t) and _CREDIT_ONLY.search(t):
@@ -563,9 +574,11 @@ def _classify(u: _Unit, relative_to: datetime | None) -> tuple[str | None, int]:
         return "byline", 2
     if words <= 16:
         # any reference time will do to recognise "7 hours ago" as a date line
-        dates = md.find_dates(t, relative_to=relative_to or _EPOCH)
+        via = _VIA.search(t)
+        td = t[: via.start()] if via else t
+        dates = md.find_dates(td, relative_to=relative_to or _EPOCH)
         if dates:
-            rest = t
+            rest = td
             for s, e, _iso, _p in reversed(dates):
                 rest = rest[:s] + " " + rest[e:]
             rest = _DATE_NOISE.sub(" ", rest)
@@ -706,7 +719,8 @@ def clean_text(
         blocks.setdefault(u.block, []).append(u)
     # only where the body is laid out as blank-line separated paragraphs
     singles = sum(1 for b in blocks.values() if len(b) == 1 and _sentence_like(b[0]))
-    if len(blocks) >= 4 and singles >= 2 and singles >= 0.3 * len(blocks):
+    block_layout = len(blocks) >= 4 and singles >= 2 and singles >= 0.3 * len(blocks)
+    if block_layout:
         for members in blocks.values():
             if len(members) >= 3:
                 flagged = [m for m in members if m.strength >= 1]
@@ -744,6 +758,16 @@ def clean_text(
             units[first].reason, units[first].strength, units[first].role = "subtitle", 2, "derived"
             first = next((i for i in range(first + 1, n) if _is_body(units[i])), n)
 
+    # -- a picture caption in the head, credited to a name: "... on Thursday (Outlet)"; the
+    # headline itself comes first, so the first candidate of the page is never one
+    seen_head = False
+    for u in units[:first]:
+        if u.strength >= 2:
+            continue
+        if seen_head and u.words() <= 40 and _NAME_CREDIT_TAIL.search(u.text):
+            u.reason, u.strength = "caption", 2
+        seen_head = True
+
     # -- title (when not given): a markdown heading, else the fullest headline in the head
     if not given_title:
         head = units[:first]
@@ -779,6 +803,25 @@ def clean_text(
         u.keep = False
         if u.reason is None:
             u.reason = _cut_reason(units[cut])
+
+    # -- a teaser for another article just before the end matter: a headline with its blurb
+    # set as one block, where the body's paragraphs each stand alone
+    if block_layout and n > cut and cut - first >= 4:
+        head_u, blurb = units[cut - 2], units[cut - 1]
+        if (
+            head_u.block == blurb.block
+            and not head_u.lines[0].heading
+            and len(blocks[head_u.block]) == 2
+            and head_u.strength == 0
+            and _headline_like(head_u)
+            and not _ends_sentence(head_u.text)
+            and blurb.words() <= 60
+            and len(blocks.get(units[cut - 3].block, ())) == 1
+        ):
+            for x in (head_u, blurb):
+                x.keep = False
+                x.reason = x.reason or "teaser"
+            cut -= 2
 
     # -- tail: trim back to the last body paragraph
     last = cut - 1
@@ -901,11 +944,9 @@ def _read_metadata(
             desk_publisher = desk_publisher or info["publisher"]
     # an agency dateline opening the lede: "WASHINGTON (Reuters) - ..."
     if kept:
-        m = _DATELINE_AGENCY.match(kept[0].text)
-        if m:
-            agency = md.is_agency(m["agency"] or m["agency2"])
-            if agency and agency not in meta.agencies:
-                meta.agencies.append(agency)
+        meta.agencies = md.merge_agencies(meta.agencies + md.dateline_agencies(kept[0].text))
+    else:
+        meta.agencies = md.merge_agencies(meta.agencies)
     # dates: a date line in the head, else a relative one ("7 hours ago")
     if not meta.published:
         # only the head's date lines: a date further down may belong to something else
@@ -934,11 +975,17 @@ def _read_metadata(
     meta.url = url
     brands: list[str] = []
     wrapper = False
+    source_outlet = None  # the outlet an aggregator credits: "via X", "Read the full story at X"
     for u in removed:
         t = u.text.strip()
         m = _MESSAGE_FROM.match(t)
         if m:
             meta.publisher = meta.publisher or m["name"].strip()
+        via = _VIA.search(t) if u.reason == "dateline" and u.head else None
+        read_at = _READ_AT.match(t) if u.words() <= 16 else None
+        if (via or read_at) and source_outlet is None:
+            source_outlet = (via or read_at)["name"].strip(" .")  # type: ignore[index]
+            wrapper = True
         if u.reason == "aggregator":
             wrapper = True
             pm = _POWERED_BY.search(t)
@@ -951,19 +998,30 @@ def _read_metadata(
                 brands.append(name)
     if wrapper and brands and not meta.aggregator:
         meta.aggregator = brands[-1]
-    publisher = desk_publisher or (md.publisher_from_url(url) if url else None) or meta.publisher
+    publisher = (
+        desk_publisher
+        or (md.publisher_from_url(url, raw) if url else None)
+        or meta.publisher
+        or source_outlet
+    )
     if not publisher and brands and not wrapper:
         publisher = brands[-1]
     meta.publisher = publisher
     # no date stated: the latest explicit full date in the page, marked approximate
     if not meta.published and infer_date:
         best = None
-        # a date after the crawl (or after today) is a plan, not the publication
+        later = None
+        # a date after the crawl (or after today) is more likely a plan than the publication,
+        # so the latest date up to the crawl wins; when every date is later (the crawl time is
+        # off), the earliest of them is still the best inference from the page itself
         limit = (crawled_at or datetime.now()).date().isoformat()
         for _s, _e, iso, prec in md.find_dates(raw):
-            if prec == "approximate" or iso[:10] > limit:
+            if prec == "approximate":
                 continue
-            if best is None or iso[:10] > best:
+            if iso[:10] > limit:
+                later = iso[:10] if later is None else min(later, iso[:10])
+            elif best is None or iso[:10] > best:
                 best = iso[:10]
+        best = best or later
         if best:
             meta.published, meta.precision = best, "approximate"

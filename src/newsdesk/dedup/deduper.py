@@ -107,6 +107,7 @@ class Deduper:
         self.index = KeyIndex()
         self.pending: dict[int, dict] = {}  # rows of the batch being assigned, by doc
         self.pending_exact: dict[int, int] = {}  # their exact hashes
+        self.cached: dict[int, dict] = {}  # stored rows fetched for the current batch
         self.stats = {"exact": 0, "near": 0, "repointed": 0}
 
     def assign(self, article: Article) -> list[tuple[str, str | None]]:
@@ -130,6 +131,9 @@ class Deduper:
         candidates = self.index.candidates(keys, first_doc)
         updates: list[tuple[str, str | None]] = []
         self.pending, self.pending_exact = {}, {}
+        # one query for the stored rows the whole batch will compare with
+        self.cached = {}
+        self.cached = self._fetch(sorted({d for c in candidates for d in c if d < first_doc}))
         added: list[int] = []
         for i, (article, fp) in enumerate(zip(articles, fps, strict=True)):
             if article.id in known:  # already assigned (re-ingest): report the current state
@@ -163,7 +167,7 @@ class Deduper:
                 for r in rows
             ],
         )
-        self.pending, self.pending_exact = {}, {}
+        self.pending, self.pending_exact, self.cached = {}, {}, {}
         if single:
             for r in rows:
                 self.index.add(r["doc"], r["exact"], r["keys"])
@@ -193,12 +197,20 @@ class Deduper:
         orig = self._fetch([row["original"]]).get(row["original"])
         return orig["article_id"] if orig else None
 
-    def _fetch(self, docs: Iterable[int]) -> dict[int, dict]:
-        out = {d: self.pending[d] for d in docs if d in self.pending}
-        rest = [d for d in docs if d not in out]
-        if rest:
-            marks = ",".join("?" * len(rest))
-            cur = self.conn.execute(f"SELECT {_COLS} FROM dedup_docs WHERE doc IN ({marks})", rest)
+    def _fetch(self, docs: list[int]) -> dict[int, dict]:
+        """Rows by doc: this batch's, those fetched for it, then from the table."""
+        out: dict[int, dict] = {}
+        rest = []
+        for d in docs:
+            row = self.pending.get(d) or self.cached.get(d)
+            if row is None:
+                rest.append(d)
+            else:
+                out[d] = row
+        for i in range(0, len(rest), 500):
+            part = rest[i : i + 500]
+            marks = ",".join("?" * len(part))
+            cur = self.conn.execute(f"SELECT {_COLS} FROM dedup_docs WHERE doc IN ({marks})", part)
             out.update((r[0], _row(r)) for r in cur)
         return out
 
@@ -278,6 +290,9 @@ class Deduper:
             "UPDATE dedup_docs SET original = ? WHERE doc = ? OR original = ?",
             (new_doc, root, root),
         )
+        for d, r in self.cached.items():  # keep the fetched copies in step
+            if d == root or r["original"] == root:
+                r["original"] = new_doc
         for d, r in self.pending.items():
             if d == root or r["original"] == root:
                 r["original"] = new_doc

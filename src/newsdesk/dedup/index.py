@@ -40,22 +40,32 @@ CREATE INDEX dedup_docs_original ON dedup_docs(original);
 
 register("dedup", [DEDUP_V1])
 
-MAX_POSTINGS = 64  # a key shared by more articles is a stock phrase, not evidence
+MAX_POSTINGS = 32  # docs looked at per key (the oldest): more is a stock phrase or a
+# widely syndicated story, whose oldest copies are enough
 MAX_CANDIDATES = 8  # candidates returned per article, most shared keys first
 MIN_SHARED_KEYS = 0.15  # share of the smaller key set a candidate must share
 _RECENT_MAX = 16_384  # keys of single additions kept in a dict before a merge
-_SMALL_MAX = 1 << 20  # keys in the small sorted level before it joins the main one
+_SMALL_MAX = 1 << 18  # keys in the small sorted level before it joins the main one
 _EMPTY = np.zeros(0, dtype=np.int64)
 
 
 def _merge_sorted(
     keys: np.ndarray, docs: np.ndarray, more_keys: np.ndarray, more_docs: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    # Stable sort of two concatenated runs is a linear merge (timsort); docs stay in order.
-    k = np.concatenate([keys, more_keys])
-    d = np.concatenate([docs, more_docs])
-    order = np.argsort(k, kind="stable")
-    return k[order], d[order]
+    """Merge two key-sorted runs in linear time; equal keys keep older entries first."""
+    if not len(keys):
+        return more_keys, more_docs
+    if not len(more_keys):
+        return keys, docs
+    n = len(keys) + len(more_keys)
+    pos = np.searchsorted(keys, more_keys, "right") + np.arange(len(more_keys))
+    old = np.ones(n, dtype=bool)
+    old[pos] = False
+    k = np.empty(n, dtype=keys.dtype)
+    d = np.empty(n, dtype=docs.dtype)
+    k[pos], d[pos] = more_keys, more_docs
+    k[old], d[old] = keys, docs
+    return k, d
 
 
 class KeyIndex:
@@ -163,59 +173,54 @@ class KeyIndex:
         lengths = np.array([len(k) for k in keys], dtype=np.int64)
         q = np.concatenate(keys) if lengths.sum() else _EMPTY
         owner = np.repeat(np.arange(n, dtype=np.int64), lengths)
-        # postings from the two sorted levels (and the dict), capped per key
+        # sorted queries: binary searches then walk the index in order (cache friendly)
+        order = np.lexsort((owner, q))
+        q, owner = q[order], owner[order]
+        # postings from the two sorted levels (and the dict), the oldest MAX_POSTINGS per
+        # key: a stock phrase then adds little noise, while a story syndicated to hundreds
+        # of sites is still found through its oldest copies (its original among them)
         found_owner, found_doc = [], []
-        total = np.zeros(len(q), dtype=np.int64)
-        spans = []
-        for lk in (self.keys, self.small_keys):
-            lo = np.searchsorted(lk, q, "left")
-            hi = np.searchsorted(lk, q, "right")
-            spans.append((lo, hi - lo))
-            total += hi - lo
-        extra: list[list[int] | None] = []
-        if self.recent:
-            extra = [self.recent.get(k) for k in q.tolist()]
-            total += np.array([len(e) if e else 0 for e in extra], dtype=np.int64)
-        ok = total <= MAX_POSTINGS
-        for (lo, cnt), docs in zip(spans, (self.docs, self.small_docs), strict=True):
-            sel = ok & (cnt > 0)
-            if not sel.any():
+        for lk, docs in ((self.keys, self.docs), (self.small_keys, self.small_docs)):
+            if not len(lk):
                 continue
-            lo, cnt, own = lo[sel], cnt[sel], owner[sel]
+            lo = np.searchsorted(lk, q, "left")
+            hit = np.flatnonzero(lk[np.minimum(lo, len(lk) - 1)] == q)
+            if not len(hit):
+                continue
+            lo = lo[hit]
+            cnt = np.minimum(np.searchsorted(lk, q[hit], "right") - lo, MAX_POSTINGS)
             m = int(cnt.sum())
             ends = np.cumsum(cnt)
             pos = np.repeat(lo - (ends - cnt), cnt) + np.arange(m)
             found_doc.append(docs[pos])
-            found_owner.append(np.repeat(own, cnt))
-        if extra:
+            found_owner.append(np.repeat(owner[hit], cnt))
+        if self.recent:
+            get = self.recent.get
             pairs = [
                 (o, d)
-                for o, e, good in zip(owner.tolist(), extra, ok.tolist(), strict=True)
-                if e and good
-                for d in e
+                for o, k in zip(owner.tolist(), q.tolist(), strict=True)
+                for d in (get(k) or ())[:MAX_POSTINGS]
             ]
             if pairs:
                 arr = np.array(pairs, dtype=np.int64)
                 found_owner.append(arr[:, 0])
                 found_doc.append(arr[:, 1])
-        # earlier members of the same batch
+        # earlier members of the same batch: runs of equal keys (owners ascending)
         if n > 1 and len(q):
-            order = np.lexsort((owner, q))
-            sq, so = q[order], owner[order]
-            cut = np.flatnonzero(sq[1:] != sq[:-1]) + 1
-            starts = np.concatenate([[0], cut]).tolist()
-            ends = np.concatenate([cut, [len(sq)]]).tolist()
-            so_list = so.tolist()
-            pairs = []
-            for lo, hi in zip(starts, ends, strict=True):
-                if 1 < hi - lo <= MAX_POSTINGS:  # members sorted by position in the batch
-                    members = so_list[lo:hi]
+            cut = np.flatnonzero(q[1:] != q[:-1]) + 1
+            starts = np.concatenate([[0], cut])
+            sizes = np.diff(np.append(starts, len(q)))
+            multi = np.flatnonzero(sizes > 1)
+            if len(multi):
+                owners = owner.tolist()
+                pairs = []
+                for lo, size in zip(starts[multi].tolist(), sizes[multi].tolist(), strict=True):
+                    members = owners[lo : lo + size]
                     pairs += [
                         (members[j], first_doc + members[i])
-                        for j in range(1, len(members))
-                        for i in range(j)
+                        for j in range(1, size)
+                        for i in range(min(j, MAX_POSTINGS))
                     ]
-            if pairs:
                 arr = np.array(pairs, dtype=np.int64)
                 found_owner.append(arr[:, 0])
                 found_doc.append(arr[:, 1])

@@ -226,4 +226,8 @@ def overlap(a: np.ndarray, b: np.ndarray) -> int:
     """Size of the intersection of two sorted unique arrays."""
     if not len(a) or not len(b):
         return 0
-    return int(np.intersect1d(a, b, assume_unique=True).size)
+    if len(a) > len(b):
+        a, b = b, a
+    idx = np.searchsorted(b, a)
+    idx[idx == len(b)] = 0
+    return int(np.count_nonzero(b[idx] == a))

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
+import math
 import sqlite3
 import struct
 import zlib
@@ -454,17 +455,41 @@ class StoryAssigner:
         live = {sid: s for sid, s in self.stories.items() if s.n}
         if not any(s.touched for s in live.values()) or self.merge_threshold > 1.0:
             return {}
-        index: dict[int, set[str]] = {}
-        for s in live.values():
+        # Index by (term, week) so that candidates are time-compatible stories only: a
+        # term common over the year does not make every story a candidate of every other.
+        span = max(self.window, 1.0)
+
+        def weeks(s: Story, pad: float) -> range | None:
+            if s.first is None or s.last is None:
+                return None
+            return range(math.floor((s.first - pad) / span), math.floor((s.last + pad) / span) + 1)
+
+        index: dict[tuple[int, int | None], set[str]] = {}
+        by_term: dict[int, set[str]] = {}  # for undated stories, compatible with any time
+
+        def add_to_index(s: Story) -> None:
+            ws = weeks(s, 0.0)
             for term in s.top_terms(INDEX_TERMS):
-                index.setdefault(term, set()).add(s.id)
+                by_term.setdefault(term, set()).add(s.id)
+                for w in ws if ws is not None else (None,):
+                    index.setdefault((term, w), set()).add(s.id)
+
+        for s in live.values():
+            add_to_index(s)
         version = dict.fromkeys(live, 0)
         heap: list[tuple[float, str, str, int, int]] = []
 
         def push_links(s: Story, only_touched_pairs: bool) -> None:
             hits: dict[str, int] = {}
+            ws = weeks(s, self.window)
             for term in s.top_terms(INDEX_TERMS):
-                for oid in index.get(term, ()):
+                if ws is None:
+                    found = by_term.get(term, set())
+                else:
+                    found = set(index.get((term, None), ()))
+                    for w in ws:
+                        found.update(index.get((term, w), ()))
+                for oid in found:
                     hits[oid] = hits.get(oid, 0) + 1
             if len(hits) > MAX_CANDIDATES:  # the stories sharing most index terms, as in assign
                 hits = dict(heapq.nlargest(MAX_CANDIDATES, hits.items(), key=lambda kv: kv[1]))
@@ -491,8 +516,7 @@ class StoryAssigner:
             parent[gone.id] = keep.id
             version[keep.id] += 1
             self._log.append((keep.id, "merge", gone.id))
-            for term in keep.top_terms(INDEX_TERMS):
-                index.setdefault(term, set()).add(keep.id)
+            add_to_index(keep)
             push_links(keep, False)
 
         def find(x: str) -> str:

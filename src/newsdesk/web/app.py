@@ -341,3 +341,11 @@ def create_app(db_path: str | Path) -> FastAPI:
         return page(request, "outlet.html", {"o": queries.outlet(conn(), name, limit, offset)})
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """App factory for ``uvicorn --factory --workers N`` (each worker builds its own app):
+    the database path comes from the ``NEWSDESK_DB`` environment variable."""
+    import os
+
+    return create_app(os.environ.get("NEWSDESK_DB", "newsdesk.db"))

@@ -7,7 +7,8 @@ tag names, so nothing in an article can open a tag or an attribute.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import heapq
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -33,7 +34,7 @@ class Span:
     anchor: str | None = None  # an id for in-page links
 
 
-def _open(span: Span, end: int, inside_link: bool) -> tuple[str, str, bool]:
+def _open(span: Span, inside_link: bool) -> tuple[str, str, bool]:
     attrs = f' class="{escape(span.cls)}"'
     if span.anchor:
         attrs += f' id="{escape(span.anchor)}"'
@@ -48,44 +49,51 @@ def _open(span: Span, end: int, inside_link: bool) -> tuple[str, str, bool]:
 def highlight(text: str, spans: list[Span]) -> Markup:
     """Escape ``text`` and wrap each span in its own element.
 
-    Spans are nested by range (outer first); a span that crosses the end of the
-    one it starts in is cut at that end, so the markup is always well formed.
-    Spans outside the text are ignored; an empty span is kept only as a link target
-    (an empty element carrying its ``anchor`` id).
+    Spans are nested by range (outer first). A span that crosses the end of the one
+    it starts in is split there and continues after it (as browsers do with
+    misnested tags), so the markup is always well formed and every span still
+    covers all of its characters. Spans outside the text are ignored; an empty span
+    is kept only as a link target (an empty element carrying its ``anchor`` id).
     """
     n = len(text)
-    valid = sorted(
-        (s for s in spans if 0 <= s.start <= s.end <= n and (s.start < s.end or s.anchor)),
-        key=lambda s: (s.start, -s.end, s.rank),
-    )
+    heap: list[tuple[int, int, int, int, Span]] = []
+    for seq, s in enumerate(spans):
+        if 0 <= s.start <= s.end <= n and (s.start < s.end or s.anchor):
+            heap.append((s.start, -s.end, s.rank, seq, s))
+    heapq.heapify(heap)
+    seq = len(spans)
     out: list[str] = []
     pos = 0
-    stack: list[tuple[int, str, bool]] = []  # (end, closing tag, is/inside link)
-    for s in valid:
-        while stack and stack[-1][0] <= s.start:
+    stack: list[tuple[int, str, bool]] = []  # (end, closing tag, is or is inside a link)
+
+    def close_until(limit: int) -> None:
+        nonlocal pos
+        while stack and stack[-1][0] <= limit:
             end, close, _ = stack.pop()
             out.append(str(escape(text[pos:end])))
             out.append(close)
             pos = end
-        end = min(s.end, stack[-1][0]) if stack else s.end
-        if s.start == s.end:
-            out.append(str(escape(text[pos : s.start])))
-            pos = s.start
+
+    while heap:
+        start, _, _, _, s = heapq.heappop(heap)
+        close_until(start)
+        out.append(str(escape(text[pos:start])))
+        pos = start
+        if start == s.end:
             out.append(f'<span id="{escape(s.anchor)}"></span>')
             continue
-        if end <= s.start:
-            continue
-        out.append(str(escape(text[pos : s.start])))
-        pos = s.start
+        end = s.end
+        if stack and stack[-1][0] < end:
+            # Crossing: draw up to the enclosing element's end, resume after it.
+            end = stack[-1][0]
+            rest = replace(s, start=end, anchor=None)
+            seq += 1
+            heapq.heappush(heap, (rest.start, -rest.end, rest.rank, seq, rest))
         inside_link = bool(stack) and stack[-1][2]
-        opener, close, link = _open(s, end, inside_link)
+        opener, close, link = _open(s, inside_link)
         out.append(opener)
         stack.append((end, close, link or inside_link))
-    while stack:
-        end, close, _ = stack.pop()
-        out.append(str(escape(text[pos:end])))
-        out.append(close)
-        pos = end
+    close_until(n)
     out.append(str(escape(text[pos:])))
     return Markup("".join(out))
 

@@ -120,6 +120,14 @@ SPEECH_VERBS = [
 # Month and weekday names are triggers by themselves; digits are handled in the engine.
 TRIGGER_WORDS: dict[str, list[str]] = {
     "unit": list(UNITS) + list(UNIT_PLURALS) + ["period", "periods", "weekend", "weekends"],
+    # narrower unit kinds, so that a rule is not tried near every "day" in the text
+    "calendar": ["week", "weekend", "month", "year", "years", "end"],
+    "quarter": ["quarter", "quarters", "period", "periods"],
+    "century": ["century", "centuries"],
+    "weekend": ["weekend", "weekends"],
+    "half": ["half"],
+    "ahead": ["ahead"],
+    "plural": list(UNIT_PLURALS),
     "ref": [
         "now", "current", "currently", "recent", "recently", "lately", "past", "present",
         "presently", "future", "term", "moment", "days", "nowadays",
