@@ -47,12 +47,15 @@ def generate(n_articles: int, seed: int) -> tuple[list[Article], dict[str, int]]
     for i in range(len(common)):
         cum.append((cum[-1] if cum else 0.0) + 1.0 / (i + 1))
     by_id: dict[str, Article] = {}
+    topics = [[pseudo_word(rng, 3) for _ in range(12)] for _ in range(300)]
     start = date(2024, 1, 1)
     articles: list[tuple[str, Article, int]] = []
     event = 0
     while len(articles) < n_articles:
         event += 1
-        words = [pseudo_word(rng, 3) for _ in range(8)]
+        # Events of one topic share half their words (two earthquakes): hard negatives.
+        words = rng.sample(topics[rng.randrange(len(topics))], 4)
+        words += [pseudo_word(rng, 3) for _ in range(4)]
         names = [pseudo_word(rng, 2).title() + " " + pseudo_word(rng, 3).title() for _ in range(3)]
         figure = str(rng.randint(2, 9999))
         day0 = rng.randint(0, 364)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.clean import CleanError
+from newsdesk.clean import CleanError, clean_document
 from newsdesk.clean.html import _parse_date, extract_html
+from newsdesk.model import Document
 
 SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -374,3 +375,36 @@ def test_offset_map_points_at_raw_characters() -> None:
         assert res.text[clean_start : clean_start + n] == html[raw_start : raw_start + n]
     mapped = sum(n for _, _, n in res.offset_map)
     assert mapped >= 0.9 * len(res.text.replace("\n\n", ""))
+
+
+def test_unknown_wire_credit_and_agency_organisation_author() -> None:
+    ld = {
+        "@type": "NewsArticle",
+        "headline": TITLE,
+        "author": [{"@type": "Organization", "name": "Kestrel Press Agency"}],
+    }
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    body = article_body().replace("<p>The council", "<p>LOWATER (KPA) \u2014 The council", 1)
+    res = extract_html(page(body, head=head), None)
+    # the agency's full name folds into the credit its dateline uses
+    assert res.agencies == ["KPA"]
+    assert res.authors == []
+    plain = extract_html(page(article_body(), head=head), None)
+    assert plain.agencies == ["Kestrel Press Agency"]
+
+
+def test_feed_footers_removed_and_feed_site_is_the_aggregator() -> None:
+    tail = (
+        "<p><em>Listen to the full report on Lowater Radio at the top of the hour.</em></p>"
+        '<p>The post <a href="https://quayside.example/s/1">Lowater council approves new '
+        'footbridge</a> appeared first on <a href="https://quayside.example/">Quayside '
+        "Daily</a>.</p>"
+    )
+    fragment = "\n".join(f"<p>{p}</p>" for p in PARAS) + tail
+    res = extract_html(fragment, None)
+    assert paragraphs(res.text) == PARAS
+    doc = Document(
+        source="feed.rss#1", kind="html", content=fragment, given={"publisher": "Lowater Post"}
+    )
+    r = clean_document(doc)
+    assert (r.publisher, r.aggregator) == ("Lowater Post", "Quayside Daily")

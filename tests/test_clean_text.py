@@ -5,15 +5,20 @@ All fixtures are invented pages (no real article text).
 
 from __future__ import annotations
 
+import json
 import time
+from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdesk.clean import CleanError, clean_document, corpus_line_counts, normalise_line
+from newsdesk.demo import CORPUS_DIR, EXPECTED_PATH
 from newsdesk.model import CleanResult, Document
+from newsdesk.sources import read_inputs
 
 CRAWLED = datetime(2024, 6, 5, 18, 0, tzinfo=UTC)
 
@@ -353,3 +358,150 @@ def test_live_feed_without_header_is_cut_at_its_first_timestamp() -> None:
     r = clean(raw)
     assert paragraphs(r) == BODY
     assert [b.reason for b in r.removed].count("feed") == 4
+
+
+# --- follow-ups: captions, feed footers, teasers, wire credits, outlets ------------------
+
+
+def test_caption_credited_to_a_name_is_not_the_title() -> None:
+    # one paragraph per line: headline, standfirst, separator, a long photo caption
+    raw = (
+        "Marlow approves bridge plan\n"
+        "The council backed the rebuild after three years of debate over cost and traffic.\n"
+        "-\n"
+        "Commuters cross the narrow old bridge during the evening rush on Monday (Marlow Gazette)\n"
+        + "\n".join(BODY)
+        + "\n"
+    )
+    r = clean(raw)
+    assert r.title == "Marlow approves bridge plan"
+    assert paragraphs(r) == BODY
+    assert "caption" in {b.reason for b in r.removed}
+
+
+def test_feed_footers_are_not_body() -> None:
+    raw = (
+        "\n\n".join(BODY)
+        + "\n\nListen to the full report on Marlow Radio at the top of the hour.\n\n"
+        + "The post Marlow votes to rebuild bridge appeared first on Quayside Daily.\n"
+    )
+    r = clean(raw)
+    assert paragraphs(r) == BODY
+    # the footer names the site that posted it: with no other outlet it is the publisher
+    assert r.publisher == "Quayside Daily"
+    # ... and the aggregator when the item credits another outlet
+    r2 = clean(raw, publisher="The Marlow Gazette")
+    assert (r2.publisher, r2.aggregator) == ("The Marlow Gazette", "Quayside Daily")
+
+
+def test_live_blog_teaser_before_the_feed_is_removed() -> None:
+    raw = (
+        "Skip to content\n\n"
+        "Marlow votes to rebuild river bridge\n\n"
+        "by Ada Voss and the Marlow Gazette news desk June 4, 2024 10:15 AM 3 min read\n\n"
+        + "\n\n".join(BODY)
+        + "\n\nFerry operators brace for a busy summer on the Marl\n"
+        "What the new timetable means for commuters, in four minutes of reading.\n\n"
+        "News Feed\n\n"
+        "11:06 AM\n\n"
+        "Library opening hours extended for the exam season\n\n"
+        "MORE STORIES\n"
+    )
+    r = clean(raw)
+    assert paragraphs(r) == BODY
+    assert "teaser" in {b.reason for b in r.removed}
+    # a lower-case "the" before the desk is the article, not part of the name
+    assert r.publisher == "Marlow Gazette"
+    assert r.authors == ["Ada Voss"]
+
+
+def test_unknown_wire_credit_in_a_dateline() -> None:
+    raw = (
+        "Ferry strike halts island crossings\n\n"
+        "by Kestrel Press Agency and the Marlow Gazette news desk June 4, 2024 10:15 AM\n\n"
+        "HARBOR FALLS (KPA) \u2014 " + "\n\n".join(BODY)
+    )
+    r = clean(raw)
+    assert r.agencies == ["KPA"]  # the agency's full name folds into its credit
+    assert r.authors == []
+    assert r.text.startswith("HARBOR FALLS (KPA) \u2014 ")
+    r2 = clean("LONDON, Oct 5 (Reuters) - " + "\n\n".join(BODY))
+    assert r2.agencies == ["Reuters"]
+    # a parenthesis after a place in mixed case is not a wire credit
+    r3 = clean("Marlow (KPA) - " + "\n\n".join(BODY))
+    assert r3.agencies == []
+
+
+def test_aggregator_credits_its_source_outlet() -> None:
+    raw = (
+        "Wire Roundup\n"
+        "Home | World | Business | Sign in\n\n"
+        "Marlow votes to rebuild river bridge\n\n"
+        "3 hours ago \u00b7 via Marlow Gazette\n\n"
+        + "\n\n".join(BODY)
+        + "\n\nRead Entire Article\n\n\u00a9 2024 Wire Roundup. All rights reserved.\n"
+    )
+    r = clean(raw)
+    assert paragraphs(r) == BODY
+    assert (r.publisher, r.aggregator) == ("Marlow Gazette", "Wire Roundup")
+    assert r.published_precision == "approximate"
+    assert r.published.startswith("2024-06-05T15:00")
+    excerpt = (
+        "Marlow votes to rebuild river bridge\n\n"
+        + "\n\n".join(BODY[:2])
+        + "\n\nRead the full story at Quayside Daily\n\nRead Entire Article\n"
+    )
+    assert clean(excerpt).publisher == "Quayside Daily"
+
+
+def test_italic_byline_with_outlet_and_date() -> None:
+    raw = (
+        "# Marlow votes to rebuild river bridge\n\n"
+        "*By Ada Voss \u00b7 Marlow Gazette \u00b7 4 June 2024*\n\n" + "\n\n".join(BODY)
+    )
+    r = clean(raw)
+    assert r.authors == ["Ada Voss"]
+    assert r.publisher == "Marlow Gazette"
+    assert (r.published, r.published_precision) == ("2024-06-04", "day")
+    assert paragraphs(r) == BODY
+
+
+def test_original_url_outlet_named_as_the_page_writes_it() -> None:
+    raw = (
+        "Marlow votes to rebuild river bridge\n\n"
+        "The old bridge at dusk. **Harbor Light Gazette / Jon Reyes**\n\n"
+        + "\n\n".join(BODY)
+        + "\n\nOriginal url:\n\n<https://harborlightgazette.example/2024/06/04/bridge>\n"
+    )
+    r = clean(raw)
+    assert r.url == "https://harborlightgazette.example/2024/06/04/bridge"
+    assert r.publisher == "Harbor Light Gazette"
+    # without the name in the page, the domain is split into English words
+    bare = raw.replace("Harbor Light Gazette / ", "")
+    assert clean(bare).publisher == "Harbor Light Gazette"
+
+
+def test_demo_corpus_metadata_per_field() -> None:
+    """The bundled (invented) demo corpus, cleaned without a database: per-field scores
+    against its EXPECTED.json. Two "lines" scrapes name neither outlet nor author."""
+    exp = json.loads(EXPECTED_PATH.read_text(encoding="utf-8"))
+    crawled = datetime.fromisoformat(exp["crawled_at"])
+    got = {}
+    for d in read_inputs([CORPUS_DIR], crawled_at=crawled):
+        assert isinstance(d, Document), d
+        got[Path(d.source).relative_to(CORPUS_DIR).as_posix()] = clean_document(d)
+    score = Counter()
+    for a in exp["articles"]:
+        r = got[a["source"]]
+        score["title"] += r.title == a["title"]
+        score["publisher"] += r.publisher == a["publisher"]
+        score["aggregator"] += r.aggregator == a["aggregator"]
+        score["credits"] += sorted(r.authors + r.agencies) == sorted(a["authors"] + a["agencies"])
+        low = " ".join(r.text.split()).casefold()
+        score["clean"] += not any(
+            " ".join(m.split()).casefold() in low for m in a["boilerplate_markers"]
+        )
+    n = len(exp["articles"])
+    assert score["title"] == score["aggregator"] == score["clean"] == n, score
+    assert score["publisher"] >= n - 2, score
+    assert score["credits"] >= n - 3, score

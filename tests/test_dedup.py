@@ -152,6 +152,23 @@ def test_fingerprint_arrays_are_sorted_unique_and_keys_are_sampled():
     assert 0 < len(fp.lede) <= first - S.SHINGLE + 1
 
 
+def test_lede_skips_long_chrome_lines():
+    appeal = "Sign up for our free newsletter to get the best stories of the day in your inbox."
+    plain = fingerprint(text(WIRE))
+    wrapped = fingerprint(appeal + "\n\n" + text(WIRE))
+    assert len(plain.lede) > 0
+    assert np.array_equal(plain.lede, wrapped.lede)
+    assert not np.array_equal(plain.shingles, wrapped.shingles)  # still shingled
+
+
+def test_short_texts_are_only_matched_exactly():
+    short = "The pier will close for six months after divers found cracks."
+    longer = short + " Boats will move to a pontoon near the ferry terminal."
+    m = similarity(short, longer)
+    assert not m.duplicate and m.containment == 0.0
+    assert similarity(longer, longer.upper()).duplicate
+
+
 def test_fingerprint_many_matches_single_across_chunks(monkeypatch):
     texts = [
         text(WIRE),

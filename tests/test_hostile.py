@@ -146,12 +146,17 @@ def test_ingest_of_the_hostile_folder_completes(
     folder = corpus[0][1].parent
     env = {**os.environ, "NEWSDESK_INPUT_SECONDS": str(BUDGET)}
     db = tmp_path / "h.db"
+    started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-m", "newsdesk", "ingest", str(folder), "--db", str(db), "--json"],
         capture_output=True, text=True, env=env, timeout=900,
     )  # fmt: skip
+    seconds = time.monotonic() - started
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"\ningest of {len(corpus)} hostile inputs: {seconds:.1f} s, peak RSS {child_mb:.0f} MB")
+    assert child_mb < PEAK_RSS_BOUND_MB
     summary = json.loads(proc.stdout)
     sources = {s["source"].split("#")[0].rsplit(":", 1)[0] for s in summary["skipped"]}
     import sqlite3

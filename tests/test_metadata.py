@@ -6,11 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
+from newsdesk.clean import metadata as md
 from newsdesk.clean.metadata import (
+    brand_in_text,
+    dateline_agencies,
     detect_language,
+    feed_origin,
     find_dates,
     given_published,
     is_agency,
+    merge_agencies,
     parse_byline,
     parse_date,
     publisher_from_url,
@@ -134,3 +139,112 @@ def test_detect_language() -> None:
     assert detect_language(de) == "de"
     assert detect_language(fr) == "fr"
     assert detect_language("12 34") is None
+
+
+# --- wire datelines, agencies, bylines -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lede", "expected"),
+    [
+        ("HARBOR FALLS (KPA) — Ferry crews walked out on Monday.", ["KPA"]),
+        ("LONDON, Oct 5 (Reuters) - Prices rose for a third month.", ["Reuters"]),
+        ("NEW HAVEN, Conn. (AP) — The mayor said on Friday.", ["AP"]),
+        ("(Reuters) - Shares fell sharply in early trade.", ["Reuters"]),
+        ("Lowater (AFP) - Officials said the road was closed.", ["AFP"]),
+        ("SALT BAY (AP/dpa) — Two ships collided.", ["AP", "dpa"]),
+        # an unknown abbreviation counts only after a dateline in capitals
+        ("Lowater (KPA) - Officials said the road was closed.", []),
+        ("The mayor (left) - who was re-elected - spoke.", []),
+        ("HARBOR FALLS (2) — A list item.", []),
+        ("HARBOR FALLS, N.Y. (WXYZ) — A station's own story.", []),  # a call sign
+        ("Ferry crews walked out on Monday, the union said.", []),
+    ],
+)
+def test_dateline_agencies(lede: str, expected: list[str]) -> None:
+    assert dateline_agencies(lede) == expected
+
+
+def test_agency_names_and_abbreviations() -> None:
+    # an organisation calling itself a press agency is one, under its own name
+    assert is_agency("Kestrel Press Agency") == "Kestrel Press Agency"
+    assert is_agency("the Tidewater News Agency") == "Tidewater News Agency"
+    assert is_agency("Kestrel Press") is None
+    # the full name folds into the abbreviation the dateline uses
+    assert merge_agencies(["Kestrel Press Agency", "KPA", "AFP"]) == ["KPA", "AFP"]
+    assert merge_agencies(["Kestrel Press Agency"]) == ["Kestrel Press Agency"]
+    # a byline credit in capitals is an organisation, not a person
+    assert split_people_and_agencies(["KPA"]) == ([], ["KPA"])
+    people, agencies = split_people_and_agencies(
+        ["Kestrel Press Agency and the Lowater Post news desk"]
+    )
+    assert (people, agencies) == ([], ["Kestrel Press Agency"])
+
+
+def test_byline_outlet_article_and_dotted_parts() -> None:
+    info = parse_byline("by Ilse Marten and the Quorven Herald news desk May 2, 2024 9:05 AM")
+    assert info is not None
+    # lower-case "the" is the article, not part of the name
+    assert info["publisher"] == "Quorven Herald"
+    assert info["authors"] == ["Ilse Marten"]
+    dotted = parse_byline("By Ilse Marten · Harbor Light Gazette · 3 June 2024")
+    assert dotted is not None
+    assert dotted["authors"] == ["Ilse Marten"]
+    assert dotted["publisher"] == "Harbor Light Gazette"
+    assert (dotted["published"], dotted["precision"]) == ("2024-06-03", "day")
+    role = parse_byline("By Ilse Marten | Senior Correspondent")
+    assert role is not None
+    assert role["publisher"] is None
+    assert role["authors"] == ["Ilse Marten"]
+
+
+# --- publishers --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://harborlightgazette.example/2024/x", "Harbor Light Gazette"),
+        ("https://www.themarlowtimes.example/a", "The Marlow Times"),
+        ("https://quorvenherald.example/", "Quorven Herald"),  # unknown name + English word
+        ("https://sfledger.example/", "SF Ledger"),  # a leading acronym
+        ("https://abc-news.example/", "ABC News"),
+        ("https://gto-normativy.example/", "GTO Normativy"),  # not English: not split
+        ("https://zyxwvut.example/", "Zyxwvut"),
+    ],
+)
+def test_publisher_from_url_segments_glued_words(url: str, expected: str) -> None:
+    assert publisher_from_url(url) == expected
+
+
+def test_publisher_seed_outlets_are_not_hard_coded() -> None:
+    # only general rules may name these: no entry for them in the known-outlet table
+    assert not any("moscow" in d or "kyiv" in d for d in md._KNOWN_PUBLISHERS)
+
+
+def test_brand_in_text_prefers_the_pages_own_spelling() -> None:
+    page = "Flood water on Mill Lane. **Orlen Vale Courier / Per Aslund**\nThe river rose."
+    assert brand_in_text("orlenvalecourier", page) == "Orlen Vale Courier"
+    url = "https://orlenvalecourier.example/2024/06/01/flood"
+    assert publisher_from_url(url, page) == "Orlen Vale Courier"
+    # a possessive and a leading lower-case "the" are not part of the name
+    assert brand_in_text("thequorvenherald", "said the Quorven Herald's editor") == "Quorven Herald"
+    # words must be capitalised and adjacent
+    assert brand_in_text("orlenvalecourier", "the orlen vale courier") is None
+    assert brand_in_text("orlenvalecourier", "Orlen Vale, Courier") is None
+
+
+def test_feed_origin() -> None:
+    line = "The post Harbor ferry fares rise again appeared first on Quayside Daily."
+    assert feed_origin(line) == "Quayside Daily"
+    assert feed_origin("The post office reopened on Monday.") is None
+
+
+def test_detect_language_uses_cld2_codes_of_today() -> None:
+    he = "שלום לכולם, זהו מאמר חדשותי על הבחירות בישראל והמצב הפוליטי במדינה ועל ההשלכות"
+    assert detect_language(he) == "he"  # CLD2 still says "iw"
+    es = (
+        "El ayuntamiento aprobó el martes la construcción de un nuevo puente sobre el río, "
+        "después de tres años de debate entre los vecinos y el gobierno regional."
+    )
+    assert detect_language(es) == "es"

@@ -217,10 +217,16 @@ def test_article_links_copies_and_original(client: TestClient) -> None:
 
 def test_entity_statements_over_time(client: TestClient) -> None:
     e = client.get("/api/entities/e-reyes").json()
-    assert e["name"] == "Tomas Reyes" and e["statement_count"] == 3
+    assert e["name"] == "Tomas Reyes" and e["quote_count"] == 4
+    assert len(e["statements"]) == 3
     dates = [st["first_published"] for st in e["statements"]]
-    assert dates == sorted(dates)
-    assert e["statements"][-1]["sources"][0]["medium"] == "Harbor Radio"
+    assert dates == sorted(dates, reverse=True)
+    assert e["statements"][0]["sources"][0]["medium"] == "Harbor Radio"
+    # A page cut inside a statement still lists all of that statement's sources.
+    page = client.get("/api/entities/e-reyes", params={"limit": 1, "offset": 1}).json()
+    assert page["next_offset"] == 2
+    (only,) = page["statements"]
+    assert {s["article_id"] for s in only["sources"]} == {"a2", "a3"}
 
 
 def test_outlet_page(client: TestClient) -> None:
@@ -406,3 +412,54 @@ def test_json_twin_matches_page(client: TestClient) -> None:
         for st_ in sp["statements"]:
             assert html.escape(st_["text"], quote=False) in page
     assert json.dumps(data)  # plain JSON all the way down
+
+
+def test_common_words_rank_within_latest_window(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.web import queries
+
+    client = TestClient(create_app(db_path, cache_size=0))
+    monkeypatch.setattr(queries, "RANK_WINDOW", 2)
+    r = client.get("/api/search", params={"q": "strike", "limit": 1}).json()
+    assert r["ranked_among_latest"] == 2 and r["order"] == "relevance"
+    # Only the two most recently ingested matches (a3, a4) compete.
+    assert r["results"][0]["id"] in {"a3", "a4"}
+    monkeypatch.setattr(queries, "RELEVANCE_LIMIT", 3)
+    r = client.get("/api/search", params={"q": "strike", "limit": 2}).json()
+    assert r["order"] == "newest"
+    assert [x["id"] for x in r["results"]] == ["a4", "a3"]
+    page = client.get("/search", params={"q": "strike", "limit": 1}).text
+    assert "newest matches first" in page
+
+
+def test_response_cache_hits_and_follows_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.web import queries
+
+    calls: list[str] = []
+    real = queries.search
+
+    def counting(*args: object, **kwargs: object) -> dict:
+        calls.append("x")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "search", counting)
+    path = build_sample_db(tmp_path / "cache.db")
+    client = TestClient(create_app(path, cache_size=8))
+    first = client.get("/api/search", params={"q": "harbor"})
+    again = client.get("/api/search", params={"q": "harbor"})
+    assert first.json() == again.json() and len(calls) == 1
+    assert again.headers["content-security-policy"]  # hits keep the security headers
+    client.get("/api/search", params={"q": "%%%"})  # another key: not a hit
+    assert len(calls) == 2
+    writer = connect(path)
+    writer.execute(
+        "INSERT INTO articles(id, source, title, text, published_sort, publisher)"
+        " VALUES ('n2', 'n.txt', 'Harbor news', 'The harbor opened.', '', 'X')"
+    )
+    after = client.get("/api/search", params={"q": "harbor"})
+    writer.close()
+    assert len(calls) == 3
+    assert "n2" in {r["id"] for r in after.json()["results"]}

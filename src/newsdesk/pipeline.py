@@ -226,19 +226,24 @@ def ingest(
     def batches() -> Iterator[Batch]:
         pending: Batch = []
         seen_hashes: set[str] = set()
+        position = 0
         for item in read_inputs(paths, crawled_at=crawled_at):
             sources_seen.add(_file_of(item.source))
             if isinstance(item, Skip):
                 skip(item)
                 continue
             summary.documents += 1
+            position += 1
             content_hash = document_hash(item)
             if content_hash in seen_hashes or writer.known_hashes(conn, [content_hash]):
                 summary.already_present += 1
-                continue
-            seen_hashes.add(content_hash)
-            pending.append((item, content_hash))
-            if len(pending) >= batch_size:
+            else:
+                seen_hashes.add(content_hash)
+                pending.append((item, content_hash))
+            # Cut batches at fixed positions of the input, not after N new documents: a
+            # re-run after a crash then forms exactly the batches of an uninterrupted run
+            # (documents cleaning skipped are not stored, so they would shift the cuts).
+            if position % batch_size == 0 and pending:
                 yield pending
                 pending = []
         if pending:

@@ -271,16 +271,28 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "Antara": ("antara",),
     "KCNA": ("kcna",),
     "CNA": ("cna",),
+    "KUNA": ("kuna", "kuwait news agency"),
+    "WAFA": ("wafa",),
+    "IRNA": ("irna",),
+    "SANA": ("sana",),
+    "MENA": ("mena", "middle east news agency"),
+    "PAP": ("pap", "polish press agency"),
+    "ČTK": ("čtk", "ctk"),
+    "MTI": ("mti",),
+    "BTA": ("bta",),
+    "Lusa": ("lusa",),
+    "Belga": ("belga",),
+    "NTB": ("ntb",),
 }
 _AGENCY_OF = {form: canon for canon, forms in AGENCIES.items() for form in forms}
 _AGENCY_SUFFIX = re.compile(r"\s+(?:staff|wire|newswire|news agency|writers?|reporters?)$", re.I)
-# an organisation named as a wire service by its own name: "Beacon Press Agency", "X Newswire"
+# an organisation named as a wire service by its own name: "Kestrel Press Agency", "X Newswire"
 _GENERIC_AGENCY = re.compile(
     r"^(?:the\s+)?(?:[A-Z][\w'’.&-]*\s+){1,5}(?:news|press|wire)\s+(?:agency|service)$"
     r"|^(?:the\s+)?(?:[A-Z][\w'’.&-]*\s+){1,5}(?:newswire|wire service|press association)$",
     re.I,
 )
-# not people: desks, staff, boards ("The Kyiv Independent news desk", "Staff reports")
+# not people: desks, staff, boards ("The Lakeside Herald news desk", "Staff reports")
 _NOT_PERSON = re.compile(
     r"\b(?:news ?desk|desk|staff|newsroom|editorial board|editors?|reports?|wire services?"
     r"|contributors?|team|bureau|agenc(?:y|ies)|media|news|press)\b",
@@ -290,15 +302,17 @@ _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", re.I)
 _PERSON_TOKEN = re.compile(
     r"^(?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|van|von|de|da|del|der|den|la|le|bin|al|el|du|di|dos|ibn)$"
 )
-# a bare credit abbreviation ("BPA", "AFP"): an organisation, never a person's name
+# a bare credit abbreviation ("KPA", "AFP"): an organisation, never a person's name
 _ABBREV = re.compile(r"^[A-Z]{2,5}$")
+# a US broadcaster's call sign ("BUFFALO, N.Y. (WXYZ) —"): the station's own credit, not a wire
+_CALL_SIGN = re.compile(r"^[KW][A-Z]{3}$")
 
 
 def is_agency(name: str) -> str | None:
     """The canonical agency name if ``name`` is a wire service ("Reuters Staff" -> "Reuters").
 
     Well-known services get their short name; an organisation that calls itself a news or
-    press agency ("Beacon Press Agency") is one too and keeps its own name."""
+    press agency ("Kestrel Press Agency") is one too and keeps its own name."""
     s = re.sub(r"^(?:by|from)\s+", "", name.strip().strip(".,;:()[]"), flags=re.I)
     s = _AGENCY_SUFFIX.sub("", s).strip() if not _GENERIC_AGENCY.match(s) else s
     known = _AGENCY_OF.get(s.casefold())
@@ -315,14 +329,14 @@ def _initials(name: str) -> str:
 
 def merge_agencies(agencies: Iterable[str]) -> list[str]:
     """Agencies without repeats, a full name folded into the abbreviation that is also
-    credited ("Beacon Press Agency" + "BPA" -> "BPA")."""
+    credited ("Kestrel Press Agency" + "KPA" -> "KPA")."""
     items = dedupe(a for a in agencies if a)
     abbrevs = {a for a in items if _ABBREV.match(a)}
     return [a for a in items if not (" " in a and _initials(a) in abbrevs)]
 
 
 # A wire dateline opening the body: "PORT CITY (AGENCY) —", "LONDON, Oct 5 (Reuters) -",
-# "KYIV, Ukraine (AP) —", "(Reuters) -". The place is written in capitals; the credit is a
+# "NEW HAVEN, Conn. (AP) —", "(Reuters) -". The place is written in capitals; the credit is a
 # known wire service or a short all-caps abbreviation.
 _DATELINE = re.compile(
     r"^(?:(?P<place>[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’-]*(?:[ -][A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ.'’-]*){0,4})"
@@ -348,7 +362,7 @@ def dateline_agencies(text: str) -> list[str]:
         known = is_agency(part)
         if known:
             out.append(known)
-        elif strict and _ABBREV.match(part):
+        elif strict and _ABBREV.match(part) and not _CALL_SIGN.match(part):
             # an unknown credit abbreviation after a capitals dateline is a wire credit too
             out.append(part)
         else:
@@ -424,8 +438,8 @@ _ROLE = re.compile(
 
 
 def _outlet_name(name: str) -> str:
-    """An outlet as the page writes it: a capitalised "The" is part of the name ("The Kyiv
-    Independent"), a lower-case "the" is only the article ("the Veskar Herald news desk")."""
+    """An outlet as the page writes it: a capitalised "The" is part of the name ("The Lakeside
+    Herald"), a lower-case "the" is only the article ("the Quorven Herald news desk")."""
     name = name.strip()
     return name[4:].strip() if name.startswith("the ") else name
 
@@ -534,79 +548,118 @@ _KNOWN_PUBLISHERS = {
 }
 _SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go"}
 _BRAND_WORD = re.compile(r"[\w'’&.-]+")
-_SEGMENTER: list = []  # wordninja's splitter and word ranks, loaded on first use (~0.25 s)
+_SEGMENTER: list = []  # (split, rank), loaded on first use
 # A piece of three letters or fewer that is rarer than this (its rank in wordninja's
 # frequency list) is a fragment of an unknown name ("ves" + "kar"), not a word of it.
 RARE_SHORT_RANK = 15000
 
 
+def _word_ranks() -> dict[str, int]:
+    """wordninja's English word list (Wikipedia unigram frequencies, most frequent first)
+    as word -> rank. Read from the package's data file without importing the module, whose
+    import builds its cost table eagerly (~0.3 s); a dict of ranks takes a fraction."""
+    import gzip  # noqa: PLC0415
+    import importlib.util  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    try:
+        spec = importlib.util.find_spec("wordninja")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or spec.origin is None:
+        return {}
+    path = Path(spec.origin).parent / "wordninja" / "wordninja_words.txt.gz"
+    try:
+        with gzip.open(path) as f:
+            words = f.read().decode().split()
+    except OSError:
+        return {}
+    return dict(zip(words, range(1, len(words) + 1), strict=True))
+
+
 def _segmenter() -> tuple[Any, Any]:
-    if not _SEGMENTER:
-        try:
-            import wordninja  # noqa: PLC0415 - costly import, only for unknown domains
+    """(split, rank): wordninja's segmentation (the same dynamic programme over Zipf word
+    costs) and a word's frequency rank (infinite when unknown)."""
+    if _SEGMENTER:
+        return _SEGMENTER[0], _SEGMENTER[1]
+    ranks = _word_ranks()
+    scale = math.log(max(2, len(ranks)))
+    maxword = max((len(w) for w in ranks), default=1)
 
-            costs = getattr(wordninja.DEFAULT_LANGUAGE_MODEL, "_wordcost", {})
-            scale = math.log(max(2, len(costs)))
+    def cost(word: str) -> float:
+        r = ranks.get(word)
+        return 9e999 if r is None else math.log(r * scale)
 
-            def rank(word: str) -> float:
-                cost = costs.get(word)
-                return math.inf if cost is None else math.exp(cost) / scale
+    def split(s: str) -> list[str]:
+        best, back = [0.0], [0]
+        for i in range(1, len(s) + 1):
+            c, k = min((best[i - k] + cost(s[i - k : i]), k) for k in range(1, min(i, maxword) + 1))
+            best.append(c)
+            back.append(k)
+        out: list[str] = []
+        i = len(s)
+        while i > 0:
+            piece = s[i - back[i] : i]
+            if out and piece.isdigit() and out[-1].isdigit():
+                out[-1] = piece + out[-1]  # digits stay together ("24")
+            else:
+                out.append(piece)
+            i -= back[i]
+        return out[::-1]
 
-            _SEGMENTER.extend((wordninja.split, rank))
-        except ImportError:  # pragma: no cover - a declared dependency
-            _SEGMENTER.extend((lambda x: [x], lambda _w: math.inf))
-    return _SEGMENTER[0], _SEGMENTER[1]
+    def rank(word: str) -> float:
+        return ranks.get(word, math.inf)
+
+    _SEGMENTER.extend((split, rank))
+    return split, rank
 
 
 def _split_label(label: str) -> list[str] | None:
     """Readable words of a glued label ("thedailystar" -> the/daily/star, by wordninja's
     English word frequencies), or None when no credible split exists.
 
-    Short pieces that are not common words are fragments of a name: a run of them is glued
-    into one word ("or" + "la" -> "orla", "ves" + "kar" -> "veskar"), a lone one joins its
-    neighbour ("technic" + "a"); only a leading two-letter piece stays alone, as an acronym
-    ("sf" + "chronicle")."""
+    Short pieces that are not common words are fragments of a name: a run of them making
+    four letters or more is one word ("or" + "la" -> "orla", "ves" + "kar" -> "veskar"), a
+    leading two-letter one an acronym ("sf" + "chronicle"). Any other fragment means the
+    label is not made of English words ("norm" + "at" + "ivy"): no split."""
     split, rank = _segmenter()
     parts = [p for p in split(label) if p]
     if len(parts) < 2 or "".join(parts) != label:
         return None
-
-    def fragment(p: str) -> bool:
-        return len(p) < 3 or (len(p) == 3 and rank(p) > RARE_SHORT_RANK)
-
     words: list[str] = []
     short = ""
-    for p in parts:
-        if fragment(p):
+    for p in [*parts, ""]:
+        if p and (len(p) < 3 or (len(p) == 3 and rank(p) > RARE_SHORT_RANK)):
             short += p
             continue
         if short:
-            if len(short) >= 4 or (not words and len(short) == 2):
+            if len(short) >= 4 or (not words and len(short) == 2 and p):
                 words.append(short)
             else:
-                p = short + p  # "m" + "live" -> "mlive"
+                return None
             short = ""
-        words.append(p)
-    if short:
-        if len(short) >= 4 or not words:
-            words.append(short)
-        else:
-            words[-1] += short
+        if p:
+            words.append(p)
     return words if len(words) >= 2 else None
 
 
 def _readable(label: str) -> str:
-    """A readable name for a domain label: hyphens split, glued words segmented."""
+    """A readable name for a domain label: hyphens split, glued words segmented, short
+    pieces that are no common word read as acronyms ("gto-normativy" -> "GTO Normativy")."""
     pieces = [p for p in re.split(r"[-_]", label) if p]
     if len(pieces) == 1 and len(label) <= 4:
         return label.upper()  # "bbc", "npr": an acronym
     words: list[str] = []
-    for i, piece in enumerate(pieces):
+    for piece in pieces:
+        if len(piece) <= 3 and piece.isalpha():
+            _split, rank = _segmenter()
+            # only very common words are words here ("new-york"); "abc-news" is an acronym
+            words.append(piece.upper() if rank(piece) > 2000 else piece.capitalize())
+            continue
         split = _split_label(piece) if len(piece) > 5 and piece.isalpha() else None
         for j, w in enumerate(split or [piece]):
-            first = i == 0 and j == 0
             # a short first piece of a split is an acronym ("SF Chronicle", "NY Post")
-            words.append(w.upper() if split and first and len(w) <= 2 else w.capitalize())
+            words.append(w.upper() if split and j == 0 and len(w) <= 2 else w.capitalize())
     return " ".join(words)
 
 
@@ -617,8 +670,8 @@ def _letters(word: str) -> str:
 
 def brand_in_text(label: str, text: str) -> str | None:
     """The outlet name as the page writes it, found by its letters: a run of capitalised
-    words whose letters spell the domain label ("orlavalleygazette" -> "Orla Valley Gazette"
-    in "... Orla Valley Gazette / Per Aslund"). A leading "the" of the label may be missing
+    words whose letters spell the domain label ("orlenvalecourier" -> "Orlen Vale Courier"
+    in "... Orlen Vale Courier / Per Aslund"). A leading "the" of the label may be missing
     in the text. None when no such run exists."""
     target = _letters(label)
     if len(target) < 4 or not text:

@@ -404,6 +404,8 @@ _PHRASES: list[tuple[str, re.Pattern[str]]] = [
                   r"\bfollow (?:us|[\w' .&-]{1,40}) on (?:facebook|twitter|x|instagram|telegram|whatsapp|linkedin|youtube|tiktok)\b",
                   r"\bdownload (?:our|the) (?:free )?app\b", r"\bbreaking news alerts\b",
                   r"\bthis audio is (?:created|generated)\b", r"\blisten to (?:this|the) (?:article|story)\b",
+                  r"\b(?:listen to|watch|hear) the (?:full|whole|complete) (?:report|interview|story|episode"
+                  r"|programme|program|broadcast|segment|conversation)\b",
                   r"\b\d+\s*min(?:ute)?s? read\b")),
     ("footer", _rx(r"\ball rights reserved\b", r"©", r"\bcopyright (?:©\s*)?(?:19|20)\d\d\b",
                    r"\bprivacy policy\b", r"\bterms of (?:service|use)\b", r"\bcontact us\b.*\|",
@@ -432,7 +434,7 @@ _TRIGGERS: dict[str, frozenset[str]] = {
         "already gift gifts independent cancel secure choose",
         "aggregator": "read automatically powered originally",
         "cookie": "cookie cookies privacy sell",
-        "promo": "follow download breaking audio listen read click standards principles",
+        "promo": "follow download breaking audio listen watch hear read click standards principles",
         "footer": "rights copyright privacy terms contact republication comments report send "
         "staff letter manage place help site",
         "related": "related read see also more watch listen most trending tags tag topics filed",
@@ -497,11 +499,10 @@ _BULLET = re.compile(r"^\s*[*•▪◦·-]\s+")
 _VIA = re.compile(r"\s*[·•|,-]?\s*\bvia\s+(?P<name>[A-Z][\w&'’.\- ]{1,60}?)\s*$")
 # "Read the full story at Outlet": an excerpt's pointer to the outlet that published it
 _READ_AT = re.compile(
-    r"^read the (?:full|entire|original|whole) (?:article|story|report)\s+(?:at|on)\s+"
-    r"(?P<name>[A-Z][\w&'’.\- ]{1,60}?)\s*\.?$",
-    re.I,
+    r"^(?i:read the (?:full|entire|original|whole) (?:article|story|report)\s+(?:at|on))\s+"
+    r"(?P<name>[A-Z][\w&'’.\- ]{1,60}?)\s*\.?$"
 )
-# a picture credit naming an outlet or agency: "... on Thursday (Coastal Chronicle)"
+# a picture credit naming an outlet or agency: "... on Thursday (Marlow Gazette)"
 _NAME_CREDIT_TAIL = re.compile(r"\s\((?:[A-Z][\w&'’.-]*)(?: [A-Z][\w&'’.-]*){0,3}\)\s*$")
 _DATE_NOISE = re.compile(
     r"\b(?:updated|published|posted|last|modified|on|at|date|time|first|edited)\b|[:|,()\-–—/]|\b\d+\b"

@@ -68,7 +68,7 @@ def compare(
 ) -> Match:
     """Containment and lede overlap of two fingerprints (sorted unique uint32 arrays)."""
     small = min(len(a_shingles), len(b_shingles))
-    if not small:
+    if small < MIN_SHINGLES:  # too short to judge by overlap (exact matches still count)
         return Match(0.0, 0.0)
     containment = overlap(a_shingles, b_shingles) / small
     la = overlap(a_lede, b_shingles) / len(a_lede) if len(a_lede) else 0.0
@@ -84,9 +84,11 @@ def similarity(a: str, b: str) -> Match:
     return m
 
 
+_NAMES = [c.strip() for c in _COLS.split(",")]
+
+
 def _row(r: Iterable) -> dict:
-    names = [c.strip() for c in _COLS.split(",")]
-    d = dict(zip(names, r, strict=True))
+    d = dict(zip(_NAMES, r, strict=True))
     d["shingles"] = np.frombuffer(d["shingles"], dtype="<u4")
     d["lede"] = np.frombuffer(d["lede"], dtype="<u4")
     return d

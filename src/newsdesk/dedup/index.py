@@ -47,6 +47,7 @@ MIN_SHARED_KEYS = 0.15  # share of the smaller key set a candidate must share
 _RECENT_MAX = 16_384  # keys of single additions kept in a dict before a merge
 _SMALL_MAX = 1 << 18  # keys in the small sorted level before it joins the main one
 _EMPTY = np.zeros(0, dtype=np.int64)
+_NO_DOCS = np.zeros(0, dtype=np.int32)  # doc numbers are kept as int32 to save memory
 
 
 def _merge_sorted(
@@ -76,8 +77,8 @@ class KeyIndex:
     """
 
     def __init__(self) -> None:
-        self.keys, self.docs = _EMPTY, _EMPTY  # main level, sorted by key
-        self.small_keys, self.small_docs = _EMPTY, _EMPTY
+        self.keys, self.docs = _EMPTY, _NO_DOCS  # main level, sorted by key
+        self.small_keys, self.small_docs = _EMPTY, _NO_DOCS
         self.recent: dict[int, list[int]] = {}
         self.recent_n = 0
         self.exact: dict[int, int] = {}
@@ -134,7 +135,7 @@ class KeyIndex:
         lengths = np.array([len(k) for k in keys], dtype=np.int64)
         self.nkeys[np.array(docs)] = lengths
         all_keys = np.concatenate(keys) if keys else _EMPTY
-        all_docs = np.repeat(np.array(docs, dtype=np.int64), lengths)
+        all_docs = np.repeat(np.array(docs, dtype=np.int32), lengths)
         order = np.argsort(all_keys, kind="stable")
         self._merge_small(all_keys[order], all_docs[order])
 
@@ -145,7 +146,7 @@ class KeyIndex:
             (k for k, ds in self.recent.items() for _ in ds), dtype=np.int64, count=self.recent_n
         )
         d = np.fromiter(
-            (d for ds in self.recent.values() for d in ds), dtype=np.int64, count=self.recent_n
+            (d for ds in self.recent.values() for d in ds), dtype=np.int32, count=self.recent_n
         )
         self.recent, self.recent_n = {}, 0
         order = np.lexsort((d, k))
@@ -159,7 +160,7 @@ class KeyIndex:
             self.keys, self.docs = _merge_sorted(
                 self.keys, self.docs, self.small_keys, self.small_docs
             )
-            self.small_keys, self.small_docs = _EMPTY, _EMPTY
+            self.small_keys, self.small_docs = _EMPTY, _NO_DOCS
 
     def candidates(self, keys: list[np.ndarray], first_doc: int) -> list[list[int]]:
         """For each key set, the indexed docs sharing enough keys with it, best first.
@@ -192,7 +193,7 @@ class KeyIndex:
             m = int(cnt.sum())
             ends = np.cumsum(cnt)
             pos = np.repeat(lo - (ends - cnt), cnt) + np.arange(m)
-            found_doc.append(docs[pos])
+            found_doc.append(docs[pos].astype(np.int64))
             found_owner.append(np.repeat(owner[hit], cnt))
         if self.recent:
             get = self.recent.get

@@ -21,6 +21,7 @@ word 5-grams, then a splitmix64 finaliser. Hashes are deterministic across proce
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -41,6 +42,14 @@ _MIX1 = _U64(0xBF58476D1CE4E5B9)
 _MIX2 = _U64(0x94D049BB133111EB)
 _NEWLINE = 10
 
+# Words of page chrome (appeals, newsletter and cookie notices, share bars): a long line
+# with one of them is not taken as the lede, though it is still shingled.
+_CHROME_CUES = re.compile(
+    r"newsletter|subscri|sign up|signup|cookie|donat|advertis|sponsored|share this|"
+    r"follow us|read more|read the full|full story|all rights reserved|copyright|\u00a9|"
+    r"click here|download (?:our|the) app|log in|privacy|terms of (?:use|service)|"
+    r"javascript|your browser|inbox|republish"
+)
 _classes: np.ndarray | None = None  # code point -> 0 other, 1 word char, 2 one-char word
 _powers = np.ones(1, dtype=np.uint64)
 _inverse_powers = np.ones(1, dtype=np.uint64)
@@ -123,6 +132,30 @@ def _unique_by_owner(values32: np.ndarray, owner: np.ndarray, n: int) -> list[np
     ]
 
 
+def _ledes(
+    joined: str, newlines: np.ndarray, long_lines: np.ndarray, long_doc: np.ndarray, n: int
+) -> np.ndarray:
+    """Per text, the line id of its first long line that is not page chrome, or -1."""
+    lede_line = np.full(n, -1, dtype=np.int64)
+    if not len(long_lines):
+        return lede_line
+    ends = newlines[np.minimum(long_lines, len(newlines) - 1)].tolist()
+    starts = [0 if line == 0 else int(newlines[line - 1]) + 1 for line in long_lines.tolist()]
+    docs = long_doc.tolist()
+    lines = long_lines.tolist()
+    search = _CHROME_CUES.search
+    i = 0
+    while i < len(lines):  # lines are grouped by text; take the first clean one of each
+        doc = docs[i]
+        if lede_line[doc] < 0 and not search(joined, starts[i], ends[i]):
+            lede_line[doc] = lines[i]
+        i += 1
+        if lede_line[doc] >= 0:
+            while i < len(lines) and docs[i] == doc:
+                i += 1
+    return lede_line
+
+
 def _fingerprint_chunk(texts: list[str]) -> list[Fingerprint]:
     lowered = [t.lower() for t in texts]
     joined = "\n".join(lowered) + "\n"
@@ -170,11 +203,7 @@ def _fingerprint_chunk(texts: list[str]) -> list[Fingerprint]:
         long_doc = np.searchsorted(
             doc_ends, newlines[np.minimum(long_lines, len(newlines) - 1)], "right"
         )
-        lede_line = np.full(n, -1, dtype=np.int64)
-        # long_doc is sorted: the first line of each text is where the text changes
-        if len(long_lines):
-            first_at = np.flatnonzero(np.concatenate([[True], long_doc[1:] != long_doc[:-1]]))
-            lede_line[long_doc[first_at]] = long_lines[first_at]
+        lede_line = _ledes(joined, newlines, long_lines, long_doc, n)
         in_lede = (pline[sidx] == lede_line[sdoc]) & (pline[sidx + SHINGLE - 1] == lede_line[sdoc])
         # position of each shingle within its text, for the densely sampled lede region
         first_shingle = np.searchsorted(sdoc, np.arange(n))

@@ -7,6 +7,7 @@ at ``/api``). Pages are plain HTML + CSS (no JavaScript at all; the CSP forbids 
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import date
@@ -62,6 +63,72 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class ResponseCache:
+    """Pure ASGI middleware: an LRU cache of successful GET responses.
+
+    The key is the path and query string plus the database's version, read from the
+    size and modification time of the database file and its WAL (a commit by the
+    ingest changes the WAL; a checkpoint changes the file), so an answer is never
+    served from before the latest commit. Analysts repeat searches and reload pages;
+    a hit skips routing, SQL and templates.
+    """
+
+    def __init__(self, app: Callable[..., Awaitable[None]], db_path: Path, size: int) -> None:
+        self.app = app
+        self.files = [db_path, Path(str(db_path) + "-wal")]
+        self.size = size
+        self.entries: OrderedDict[tuple, tuple[dict, list[bytes]]] = OrderedDict()
+
+    def version(self) -> tuple:
+        out = []
+        for f in self.files:
+            try:
+                st = f.stat()
+                out.append((st.st_size, st.st_mtime_ns))
+            except OSError:
+                out.append(None)
+        return tuple(out)
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or self.size <= 0:
+            await self.app(scope, receive, send)
+            return
+        key = (scope.get("raw_path") or scope["path"].encode(), scope["query_string"])
+        version = self.version()
+        hit = self.entries.get(key)
+        if hit is not None and hit[0]["version"] == version:
+            self.entries.move_to_end(key)
+            start, body = hit
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": start["status"],
+                    "headers": start["headers"],
+                }
+            )
+            await send({"type": "http.response.body", "body": b"".join(body)})
+            return
+        started: dict[str, Any] = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                started.update(status=message["status"], headers=message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                done = not message.get("more_body")
+                small = sum(len(c) for c in chunks) <= 512 * 1024
+                if done and small and started.get("status") == 200:
+                    started["version"] = version
+                    self.entries[key] = (started, chunks)
+                    self.entries.move_to_end(key)
+                    while len(self.entries) > self.size:
+                        self.entries.popitem(last=False)
+            await send(message)
+
+        await self.app(scope, receive, capture)
+
+
 def _fmt_date(value: str | None) -> str:
     """'2025-04-07T10:00:00Z' -> '7 Apr 2025'; other shapes are shown as stored."""
     if not value:
@@ -95,8 +162,11 @@ DateParam = Annotated[
 ]
 
 
-def create_app(db_path: str | Path) -> FastAPI:
+def create_app(db_path: str | Path, *, cache_size: int = 1024) -> FastAPI:
     """The web interface and JSON API over one newsdesk database, opened read-only.
+
+    ``cache_size`` responses are kept per process (0 turns the cache off); an entry
+    is only served while the database has not changed since it was made.
 
     Raises ``newsdesk.store.db.StoreError`` when the file is missing or not a database.
     """
@@ -120,6 +190,8 @@ def create_app(db_path: str | Path) -> FastAPI:
     )
     app.state.db = db
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # Added first = inner: cached responses still pass through SecurityHeaders.
+    app.add_middleware(ResponseCache, db_path=db.path, size=cache_size)
     app.add_middleware(SecurityHeaders)
 
     def page(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> Response:
@@ -345,7 +417,9 @@ def create_app(db_path: str | Path) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """App factory for ``uvicorn --factory --workers N`` (each worker builds its own app):
-    the database path comes from the ``NEWSDESK_DB`` environment variable."""
+    the database path comes from ``NEWSDESK_DB``, the cache size from
+    ``NEWSDESK_WEB_CACHE`` (0: no cache)."""
     import os
 
-    return create_app(os.environ.get("NEWSDESK_DB", "newsdesk.db"))
+    cache = int(os.environ.get("NEWSDESK_WEB_CACHE", "1024"))
+    return create_app(os.environ.get("NEWSDESK_DB", "newsdesk.db"), cache_size=cache)

@@ -16,8 +16,10 @@ from typing import Any
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 # A full-text query matching more articles than this ranks the most recently ingested
-# ones only (bm25 over 100,000 matches costs ~300 ms; over 2,000 a few ms).
-RANK_WINDOW = 2000
+# ones only (bm25 costs ~10-20 us per matching row: 100,000 matches ~300 ms, 400 ~5 ms).
+RANK_WINDOW = 400
+# Above this many matches a query lists its matches newest first (see ``search``).
+RELEVANCE_LIMIT = 5000
 
 
 class NotFound(Exception):
@@ -96,9 +98,9 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
         "copies": conn.execute(
             "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL"
         ).fetchone()[0],
-        "outlets": conn.execute(
-            "SELECT count(DISTINCT publisher) FROM articles WHERE publisher IS NOT NULL"
-        ).fetchone()[0],
+        "outlets": conn.execute(f"SELECT count(*) FROM ({_OUTLETS_SKIP})", (1_000_000,)).fetchone()[
+            0
+        ],
         "stories": 0,
     }
     if _has_table(conn, "stories"):
@@ -130,7 +132,7 @@ def latest_stories(conn: sqlite3.Connection, limit: int = 20, offset: int = 0) -
 def latest_articles(conn: sqlite3.Connection, limit: int = 10) -> list[dict[str, Any]]:
     """The newest originals (copies are reached from their original)."""
     rows = conn.execute(
-        f"SELECT {_ARTICLE_BRIEF} FROM articles a WHERE a.duplicate_of IS NULL"
+        f"SELECT {_ARTICLE_BRIEF} FROM articles a WHERE +a.duplicate_of IS NULL"
         " ORDER BY a.published_sort DESC LIMIT ?",
         (limit,),
     ).fetchall()
@@ -238,37 +240,45 @@ def search(
         raise BadQuery("the search query is too long (500 characters at most)")
     date_from = _check_date("from", date_from)
     date_to = _check_date("to", date_to)
-    where: list[str] = []
+    # Every filter has two forms with the same parameters: a set of article rowids
+    # read from an index (best when the filter is more selective than the words), and
+    # a test on the joined article row (best when the words are rare). FTS rows are
+    # tested against a set with `+rowid IN (...)`: the '+' keeps SQLite from handing
+    # the set to FTS5 as one lookup per rowid, which re-reads the doclist each time.
+    sets: list[str] = []
+    tests: list[str] = []
     params: list[Any] = []
-    if date_from:
-        where.append("a.published_sort >= ?")
-        params.append(date_from)
-    if date_to:
-        # '~' sorts after every character of an ISO date-time, so the whole day/month counts.
-        where.append("a.published_sort < ?")
-        params.append(date_to + "~")
+    if date_from or date_to:
+        cond, dp = [], []
+        if date_from:
+            cond.append("published_sort >= ?")
+            dp.append(date_from)
+        if date_to:
+            # '~' sorts after every character of an ISO date-time: the whole day counts.
+            cond.append("published_sort < ?")
+            dp.append(date_to + "~")
+        sets.append("SELECT rowid FROM articles WHERE " + " AND ".join(cond))
+        tests.append(" AND ".join("a." + c for c in cond))
+        params.extend(dp)
     if outlet:
-        where.append("a.publisher = ?")
+        sets.append("SELECT rowid FROM articles WHERE publisher = ?")
+        tests.append("a.publisher = ?")
         params.append(outlet)
     if speaker:
         ids = _resolve_entities(conn, speaker, True)
-        if ids:
-            where.append(
-                "a.id IN (SELECT article_id FROM quotes WHERE speaker_entity_id IN"
-                f" ({_placeholders(len(ids))}))"
-            )
-            params.extend(ids)
-        else:
-            where.append("a.id IN (SELECT article_id FROM quotes WHERE speaker = ?)")
-            params.append(speaker)
-    if entity:
-        ids = _resolve_entities(conn, entity, False)
-        if not ids:
-            ids = [entity]
-        where.append(
-            "a.id IN (SELECT article_id FROM mentions WHERE entity_id IN"
-            f" ({_placeholders(len(ids))}))"
+        cond = f"q.speaker_entity_id IN ({_placeholders(len(ids))})" if ids else "q.speaker = ?"
+        sets.append(
+            f"SELECT x.rowid FROM quotes q JOIN articles x ON x.id = q.article_id WHERE {cond}"
         )
+        tests.append(f"EXISTS (SELECT 1 FROM quotes q WHERE q.article_id = a.id AND {cond})")
+        params.extend(ids or [speaker])
+    if entity:
+        ids = _resolve_entities(conn, entity, False) or [entity]
+        cond = f"m.entity_id IN ({_placeholders(len(ids))})"
+        sets.append(
+            f"SELECT x.rowid FROM mentions m JOIN articles x ON x.id = m.article_id WHERE {cond}"
+        )
+        tests.append(f"EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id AND {cond})")
         params.extend(ids)
 
     match = fts_query(q) if q else ""
@@ -279,51 +289,106 @@ def search(
         "speaker": speaker or None,
         "entity": entity or None,
     }
+    empty = {
+        "query": q,
+        "fts": match,
+        "filters": filters,
+        "results": [],
+        "order": "relevance",
+        "ranked_among_latest": None,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": None,
+    }
     if q and not match:
         # Only punctuation: nothing can match, and FTS5 would reject an empty query.
-        return {
-            "query": q,
-            "fts": match,
-            "filters": filters,
-            "results": [],
-            "ranked_among_latest": None,
-            "limit": limit,
-            "offset": offset,
-            "next_offset": None,
-        }
-    extra = "".join(f" AND {w}" for w in where)
+        return empty
     window = max(RANK_WINDOW, offset + limit + 1)
     matched = None
+    order = "relevance" if match else "newest"
+    snippets_later = False
     try:
         if match:
-            # Ranking (bm25) costs one docsize lookup per matching row: for a word in
-            # every article that is the whole corpus. Rank only among the `window` most
-            # recently ingested matches: find the lowest rowid among them (a cheap
-            # rowid-ordered walk of the doclist), then rank inside that rowid range.
+            # bm25 first counts, for every phrase, the articles containing it (a scan of
+            # its whole doclist: ~10 ms for a word in 100,000 articles) and then costs a
+            # docsize lookup per ranked row. So: rank only among the `window` most
+            # recently ingested matches (a rowid-descending walk of the doclist finds the
+            # lowest rowid among them), and when the query matches more than
+            # RELEVANCE_LIMIT articles its words are too common for bm25 to say much
+            # (FTS5 floors their idf): list those matches newest first instead.
+            total = conn.execute(
+                "SELECT count(*) FROM (SELECT rowid FROM articles_fts"
+                " WHERE articles_fts MATCH ? LIMIT ?)",
+                (match, RELEVANCE_LIMIT),
+            ).fetchone()[0]
+            if not total:
+                return empty
+            order = "newest" if total >= RELEVANCE_LIMIT else "relevance"
+            join = ""
+            if sets and total < RELEVANCE_LIMIT:
+                # Rare words: test each matching article rather than build the sets.
+                join = " JOIN articles a ON a.rowid = f.rowid"
+                extra = "".join(f" AND {t}" for t in tests)
+            else:
+                extra = "".join(f" AND +f.rowid IN ({x})" for x in sets)
             low, matched = conn.execute(
                 "SELECT min(rid), count(*) FROM (SELECT f.rowid AS rid FROM articles_fts f"
-                f" JOIN articles a ON a.rowid = f.rowid WHERE f.articles_fts MATCH ?{extra}"
-                " ORDER BY f.rowid DESC LIMIT ?)",
+                f"{join} WHERE f.articles_fts MATCH ?{extra} ORDER BY f.rowid DESC LIMIT ?)",
                 [match, *params, window],
             ).fetchone()
-            sql = (
-                f"SELECT {_ARTICLE_BRIEF}, f.rank AS rank,"
-                " snippet(articles_fts, 1, char(2), char(3), '…', 28) AS snip,"
-                " highlight(articles_fts, 0, char(2), char(3)) AS title_marked"
-                " FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
-                f" WHERE f.articles_fts MATCH ? AND f.rowid >= ?{extra}"
-                " ORDER BY f.rank LIMIT ? OFFSET ?"
-            )
-            args = [match, low if low is not None else 1 << 62, *params, limit + 1, offset]
+            if low is None:
+                return empty
+            if order == "newest":
+                sql = (
+                    f"SELECT {_ARTICLE_BRIEF}, NULL AS rank,"
+                    " snippet(articles_fts, 1, char(2), char(3), '…', 28) AS snip,"
+                    " highlight(articles_fts, 0, char(2), char(3)) AS title_marked"
+                    " FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
+                    f" WHERE f.articles_fts MATCH ? AND f.rowid >= ?{extra}"
+                    " ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
+                )
+                args = [match, low, *params, limit + 1, offset]
+            elif not sets:
+                sql = (
+                    f"SELECT {_ARTICLE_BRIEF}, f.rank AS rank,"
+                    " snippet(articles_fts, 1, char(2), char(3), '…', 28) AS snip,"
+                    " highlight(articles_fts, 0, char(2), char(3)) AS title_marked"
+                    " FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
+                    " WHERE f.articles_fts MATCH ? AND f.rowid >= ?"
+                    " ORDER BY f.rank LIMIT ? OFFSET ?"
+                )
+                args = [match, low, limit + 1, offset]
+            else:
+                # Filtered: SQLite sorts, so bm25 is computed only for rows in every
+                # set; snippets are fetched afterwards for the page's rows only.
+                sql = (
+                    f"SELECT {_ARTICLE_BRIEF}, f.rowid AS rid, bm25(articles_fts) AS rank,"
+                    " NULL AS snip, NULL AS title_marked"
+                    " FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
+                    f" WHERE f.articles_fts MATCH ? AND f.rowid >= ?{extra}"
+                    " ORDER BY rank LIMIT ? OFFSET ?"
+                )
+                args = [match, low, *params, limit + 1, offset]
+                snippets_later = True
         else:
-            cond = " WHERE " + " AND ".join(where) if where else ""
+            cond = " WHERE " + " AND ".join(f"a.rowid IN ({x})" for x in sets) if sets else ""
             sql = (
                 f"SELECT {_ARTICLE_BRIEF}, NULL AS rank, substr(a.text, 1, 240) AS snip,"
                 f" a.title AS title_marked FROM articles a{cond}"
                 " ORDER BY a.published_sort DESC, a.rowid DESC LIMIT ? OFFSET ?"
             )
             args = [*params, limit + 1, offset]
-        rows = conn.execute(sql, args).fetchall()
+        rows = [dict(r) for r in conn.execute(sql, args).fetchall()]
+        if snippets_later:
+            for r in rows[:limit]:
+                one = conn.execute(
+                    "SELECT snippet(articles_fts, 1, char(2), char(3), '…', 28),"
+                    " highlight(articles_fts, 0, char(2), char(3))"
+                    " FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?",
+                    (match, r["rid"]),
+                ).fetchone()
+                if one:
+                    r["snip"], r["title_marked"] = one
     except sqlite3.OperationalError as exc:
         msg = str(exc)
         if match and (
@@ -348,6 +413,8 @@ def search(
         "fts": match,
         "filters": filters,
         "results": results,
+        # "relevance" (bm25) or "newest" (ingest order, for very common words).
+        "order": order,
         # Set when more articles matched than were ranked (see RANK_WINDOW).
         "ranked_among_latest": window if matched is not None and matched >= window else None,
         "limit": limit,
@@ -356,14 +423,19 @@ def search(
     }
 
 
+# Distinct outlets by skip-scan: one index seek per outlet instead of reading every
+# article's entry in the publisher index (100,000 entries for a few dozen names).
+_OUTLETS_SKIP = (
+    "WITH RECURSIVE p(x) AS (SELECT min(publisher) FROM articles"
+    " UNION ALL SELECT (SELECT min(publisher) FROM articles WHERE publisher > x)"
+    " FROM p WHERE x IS NOT NULL)"
+    " SELECT x FROM p WHERE x IS NOT NULL LIMIT ?"
+)
+
+
 def outlet_names(conn: sqlite3.Connection, limit: int = 500) -> list[str]:
-    """Outlet names for the search filter's suggestions."""
-    rows = conn.execute(
-        "SELECT DISTINCT publisher FROM articles WHERE publisher IS NOT NULL"
-        " ORDER BY publisher LIMIT ?",
-        (limit,),
-    )
-    return [r[0] for r in rows]
+    """Outlet names in order, for the search filter's suggestions."""
+    return [r[0] for r in conn.execute(_OUTLETS_SKIP, (limit,))]
 
 
 # --- statements ----------------------------------------------------------------------
@@ -647,22 +719,46 @@ def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]:
 def entity(
     conn: sqlite3.Connection, entity_id: str, limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
-    """A person or organisation: statements over time with their sources, and the
-    latest articles that mention it."""
+    """A person or organisation: their statements, latest first, each with every
+    article that carried it, and the latest articles that mention them.
+
+    Paging walks the speaker's quotes newest-ingested first through the
+    ``quotes_speaker`` index (a much-quoted person has tens of thousands), so a page
+    costs the same whoever it is; ``limit``/``offset`` count quotes.
+    """
     e = conn.execute("SELECT * FROM entities WHERE id = ?", (entity_id,)).fetchone()
     if e is None:
         raise NotFound(f"no entity {entity_id!r}")
-    rows = conn.execute(
-        f"SELECT {_QUOTE_COLS} FROM quotes q JOIN articles a ON a.id = q.article_id"
-        " WHERE q.speaker_entity_id = ? ORDER BY a.published_sort, q.article_id, q.start"
-        " LIMIT 3000",
-        (entity_id,),
+    quote_count = conn.execute(
+        "SELECT count(*) FROM quotes WHERE speaker_entity_id = ?", (entity_id,)
+    ).fetchone()[0]
+    window = conn.execute(
+        "SELECT id, statement_id FROM quotes WHERE speaker_entity_id = ?"
+        " ORDER BY rowid DESC LIMIT ? OFFSET ?",
+        (entity_id, limit, offset),
     ).fetchall()
+    # Complete each statement with its quotes outside the window (other outlets, copies).
+    sids = sorted({r["statement_id"] for r in window if r["statement_id"]})
+    lone = [r["id"] for r in window if not r["statement_id"]]
+    rows: list[sqlite3.Row] = []
+    if sids:
+        rows += conn.execute(
+            f"SELECT {_QUOTE_COLS} FROM quotes q JOIN articles a ON a.id = q.article_id"
+            f" WHERE q.statement_id IN ({_placeholders(len(sids))}) LIMIT 5000",
+            sids,
+        ).fetchall()
+    if lone:
+        rows += conn.execute(
+            f"SELECT {_QUOTE_COLS} FROM quotes q JOIN articles a ON a.id = q.article_id"
+            f" WHERE q.id IN ({_placeholders(len(lone))})",
+            lone,
+        ).fetchall()
+    rows.sort(key=lambda r: (r["published"] or "", r["article_id"], r["start"]))
     statements = _group_statements(rows)
-    page = statements[offset : offset + limit]
+    statements.sort(key=lambda st: st["first_published"] or "", reverse=True)
     articles = conn.execute(
         f"SELECT {_ARTICLE_BRIEF} FROM articles a WHERE a.id IN"
-        " (SELECT article_id FROM mentions WHERE entity_id = ?)"
+        " (SELECT article_id FROM mentions WHERE entity_id = ? ORDER BY rowid DESC LIMIT 200)"
         " ORDER BY a.published_sort DESC LIMIT 20",
         (entity_id,),
     ).fetchall()
@@ -673,11 +769,11 @@ def entity(
         "aliases": _json_list(e["aliases"]),
         "article_count": e["article_count"],
         "mention_count": e["mention_count"],
-        "statement_count": len(statements),
-        "statements": page,
+        "quote_count": quote_count,
+        "statements": statements,
         "limit": limit,
         "offset": offset,
-        "next_offset": offset + limit if len(statements) > offset + limit else None,
+        "next_offset": offset + limit if quote_count > offset + limit else None,
         "articles": [_brief(r) for r in articles],
     }
 
@@ -687,19 +783,32 @@ def entity(
 
 def outlets(conn: sqlite3.Connection, limit: int = 100, offset: int = 0) -> dict[str, Any]:
     """Every outlet with its article and copy counts, biggest first."""
+    # Both counts come from covering indexes (publisher; duplicate_of), never the rows.
     rows = conn.execute(
-        "SELECT publisher, count(*) AS articles, count(duplicate_of) AS copies,"
-        " max(published_sort) AS latest FROM articles WHERE publisher IS NOT NULL"
+        "SELECT publisher, count(*) AS articles FROM articles WHERE publisher IS NOT NULL"
         " GROUP BY publisher ORDER BY articles DESC, publisher LIMIT ? OFFSET ?",
         (limit + 1, offset),
     ).fetchall()
+    page = [r["publisher"] for r in rows[:limit]]
+    copies: dict[str, int] = {}
+    if page:
+        # Walk the copies (a minority) by their index; left alone, the planner reads
+        # every article through the publisher index to avoid sorting the groups.
+        sql = (
+            "SELECT publisher, count(*) FROM articles {hint} WHERE duplicate_of IS NOT NULL"
+            f" AND publisher IN ({_placeholders(len(page))}) GROUP BY publisher"
+        )
+        try:
+            found = conn.execute(sql.format(hint="INDEXED BY articles_duplicate"), page)
+        except sqlite3.OperationalError:  # index renamed: same answer, slower
+            found = conn.execute(sql.format(hint=""), page)
+        copies = dict(found.fetchall())
     return {
         "outlets": [
             {
                 "name": r["publisher"],
                 "articles": r["articles"],
-                "copies": r["copies"],
-                "latest": r["latest"] or None,
+                "copies": copies.get(r["publisher"], 0),
             }
             for r in rows[:limit]
         ],
