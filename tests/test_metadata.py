@@ -196,6 +196,16 @@ def test_byline_outlet_article_and_dotted_parts() -> None:
     assert role is not None
     assert role["publisher"] is None
     assert role["authors"] == ["Ilse Marten"]
+    # a section is not an outlet; an outlet of common words is
+    for line, outlet in [
+        ("By Ilse Marten | Opinion", None),
+        ("By Ilse Marten | World News", None),
+        ("By Ilse Marten · Daily Lantern", "Daily Lantern"),
+        ("By Ilse Marten · Quorvenpost", "Quorvenpost"),
+    ]:
+        info = parse_byline(line)
+        assert info is not None
+        assert info["publisher"] == outlet, line
 
 
 # --- publishers --------------------------------------------------------------------------

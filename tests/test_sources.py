@@ -555,7 +555,7 @@ def test_unknown_missing_unreadable_and_urls(tmp_path: Path) -> None:
     assert "no such file" in _skip_reason(tmp_path / "missing.txt")
     (tmp_path / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
     assert "symlink" in _skip_reason(tmp_path / "dangling.txt")
-    assert "not supported yet" in _skip_reason("https://news.example/story")
+    assert "news.example" in _skip_reason("https://news.example/story")  # fetched: no such host
     (tmp_path / "empty_dir").mkdir()
     assert "no input files" in _skip_reason(tmp_path / "empty_dir")
 

@@ -372,8 +372,7 @@ def dateline_agencies(text: str) -> list[str]:
 
 def _tidy_name(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip(" .,;:|()[]*_-–—")
-    # "ISABELLA O’MALLEY" -> "Isabella O’Malley"; a short capitals word is an abbreviation
-    if name.isupper() and (" " in name or len(name) > 5):
+    if name.isupper() and len(name) > 3:  # "ISABELLA O’MALLEY" -> "Isabella O’Malley"
         name = " ".join(_cap_apos(w) for w in name.split())
     return name
 
@@ -408,10 +407,13 @@ def split_people_and_agencies(names: list[str]) -> tuple[list[str], list[str]]:
             continue
         item = re.sub(r"^\s*(?:written\s+)?by\s+", "", item.strip(), flags=re.I)
         for part in _NAME_SPLIT.split(item):
+            bare = part.strip(" .,;:|()[]*_-–—")
             part = _tidy_name(part)
             if not part:
                 continue
-            agency = is_agency(part) or (part if _ABBREV.match(part) else None)
+            # a credit of two to four capitals ("By KPA") is an organisation, not a person
+            abbrev = bare if _ABBREV.match(bare) and len(bare) <= 4 else None
+            agency = is_agency(part) or abbrev
             if agency:
                 if agency not in agencies:
                     agencies.append(agency)
@@ -430,11 +432,23 @@ _DESK = re.compile(
 # "By A · Outlet · 9 October 2026": bylines whose parts are set apart by dots or bars
 _BYLINE_SEP = re.compile(r"\s+[·•|]\s+")
 _OUTLET_SEG = re.compile(r"^(?:The\s+)?[A-Z][\w'’.&-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w'’.&-]*){0,5}$")
+_SECTION_RANK = 20000  # a single word at most this frequent in English is no outlet name
 _ROLE = re.compile(
     r"\b(?:writer|correspondent|reporter|editor|columnist|contributor|staff|producer"
     r"|photographer|analyst|chief|senior|special|political|economics|business)\b",
     re.I,
 )
+
+
+def _section(seg: str) -> bool:
+    """A byline part that names a role or a section ("Senior Writer", "Opinion", "World
+    News"), not an outlet: a role word, or one common English word (before "News")."""
+    if _ROLE.search(seg):
+        return True
+    words = seg.split()
+    if len(words) == 2 and words[1] == "News":
+        words = words[:1]
+    return len(words) == 1 and _segmenter()[1](words[0].casefold()) <= _SECTION_RANK
 
 
 def _outlet_name(name: str) -> str:
@@ -469,7 +483,7 @@ def parse_byline(line: str) -> dict[str, object] | None:
                 precision = precision or dates[0][3]
             elif is_agency(seg):
                 extra_agencies.append(is_agency(seg) or seg)
-            elif publisher is None and _OUTLET_SEG.match(seg) and not _ROLE.search(seg):
+            elif publisher is None and _OUTLET_SEG.match(seg) and not _section(seg):
                 # the part after the names is the outlet: people are joined by "and" or ","
                 publisher = _outlet_name(seg)
     dates = find_dates(rest)
@@ -548,70 +562,30 @@ _KNOWN_PUBLISHERS = {
 }
 _SECOND_LEVEL = {"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go"}
 _BRAND_WORD = re.compile(r"[\w'’&.-]+")
-_SEGMENTER: list = []  # (split, rank), loaded on first use
+_SEGMENTER: list = []  # (split, rank), loaded on first use (~0.1 s)
 # A piece of three letters or fewer that is rarer than this (its rank in wordninja's
 # frequency list) is a fragment of an unknown name ("ves" + "kar"), not a word of it.
 RARE_SHORT_RANK = 15000
 
 
-def _word_ranks() -> dict[str, int]:
-    """wordninja's English word list (Wikipedia unigram frequencies, most frequent first)
-    as word -> rank. Read from the package's data file without importing the module, whose
-    import builds its cost table eagerly (~0.3 s); a dict of ranks takes a fraction."""
-    import gzip  # noqa: PLC0415
-    import importlib.util  # noqa: PLC0415
-    from pathlib import Path  # noqa: PLC0415
-
-    try:
-        spec = importlib.util.find_spec("wordninja")
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None or spec.origin is None:
-        return {}
-    path = Path(spec.origin).parent / "wordninja" / "wordninja_words.txt.gz"
-    try:
-        with gzip.open(path) as f:
-            words = f.read().decode().split()
-    except OSError:
-        return {}
-    return dict(zip(words, range(1, len(words) + 1), strict=True))
-
-
 def _segmenter() -> tuple[Any, Any]:
-    """(split, rank): wordninja's segmentation (the same dynamic programme over Zipf word
-    costs) and a word's frequency rank (infinite when unknown)."""
-    if _SEGMENTER:
-        return _SEGMENTER[0], _SEGMENTER[1]
-    ranks = _word_ranks()
-    scale = math.log(max(2, len(ranks)))
-    maxword = max((len(w) for w in ranks), default=1)
+    """(split, rank): wordninja's English word segmentation (Wikipedia unigram frequencies)
+    and a word's frequency rank in its list (infinite when unknown)."""
+    if not _SEGMENTER:
+        try:
+            import wordninja  # noqa: PLC0415 - builds its cost table on import
 
-    def cost(word: str) -> float:
-        r = ranks.get(word)
-        return 9e999 if r is None else math.log(r * scale)
+            costs = getattr(wordninja.DEFAULT_LANGUAGE_MODEL, "_wordcost", {})
+            scale = math.log(max(2, len(costs)))
 
-    def split(s: str) -> list[str]:
-        best, back = [0.0], [0]
-        for i in range(1, len(s) + 1):
-            c, k = min((best[i - k] + cost(s[i - k : i]), k) for k in range(1, min(i, maxword) + 1))
-            best.append(c)
-            back.append(k)
-        out: list[str] = []
-        i = len(s)
-        while i > 0:
-            piece = s[i - back[i] : i]
-            if out and piece.isdigit() and out[-1].isdigit():
-                out[-1] = piece + out[-1]  # digits stay together ("24")
-            else:
-                out.append(piece)
-            i -= back[i]
-        return out[::-1]
+            def rank(word: str) -> float:
+                cost = costs.get(word)  # wordninja's cost is log(rank * log(N))
+                return math.inf if cost is None else math.exp(cost) / scale
 
-    def rank(word: str) -> float:
-        return ranks.get(word, math.inf)
-
-    _SEGMENTER.extend((split, rank))
-    return split, rank
+            _SEGMENTER.extend((wordninja.split, rank))
+        except ImportError:  # pragma: no cover - a declared dependency
+            _SEGMENTER.extend((lambda x: [x], lambda _w: math.inf))
+    return _SEGMENTER[0], _SEGMENTER[1]
 
 
 def _split_label(label: str) -> list[str] | None:

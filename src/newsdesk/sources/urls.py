@@ -211,6 +211,7 @@ def _fetch(url: str, pol: FetchPolicy, *, max_bytes: int, robots: bool) -> _Resp
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         if robots and pol.respect_robots:
+            _checked_target(current, pol)  # a refused or unknown host says so, not robots
             _check_robots(current, pol)
         resp = _get(current, pol, max_bytes=max_bytes, started=started)
         if not 300 <= resp.status < 400:

@@ -155,4 +155,10 @@ CREATE INDEX events_article ON events(article_id);
 CREATE INDEX events_sort ON events(sort_date);
 """
 
-register("core", [CORE_V1])
+# V2: indexes the web pages need (an outlet's articles by date; quotes by speaker name).
+CORE_V2 = """
+CREATE INDEX articles_publisher_published ON articles(publisher, published_sort);
+CREATE INDEX quotes_speaker_name ON quotes(speaker);
+"""
+
+register("core", [CORE_V1, CORE_V2])

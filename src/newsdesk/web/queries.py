@@ -206,7 +206,7 @@ def _check_date(name: str, value: str | None) -> str | None:
     return value
 
 
-def _resolve_entities(conn: sqlite3.Connection, ref: str, speaker: bool) -> list[str]:
+def _resolve_entities(conn: sqlite3.Connection, ref: str) -> list[str]:
     """Entity ids for an id or a name (exact, then case-insensitive)."""
     rows = conn.execute("SELECT id FROM entities WHERE id = ?", (ref,)).fetchall()
     if not rows:
@@ -265,7 +265,7 @@ def search(
         tests.append("a.publisher = ?")
         params.append(outlet)
     if speaker:
-        ids = _resolve_entities(conn, speaker, True)
+        ids = _resolve_entities(conn, speaker)
         cond = f"q.speaker_entity_id IN ({_placeholders(len(ids))})" if ids else "q.speaker = ?"
         sets.append(
             f"SELECT x.rowid FROM quotes q JOIN articles x ON x.id = q.article_id WHERE {cond}"
@@ -273,7 +273,7 @@ def search(
         tests.append(f"EXISTS (SELECT 1 FROM quotes q WHERE q.article_id = a.id AND {cond})")
         params.extend(ids or [speaker])
     if entity:
-        ids = _resolve_entities(conn, entity, False) or [entity]
+        ids = _resolve_entities(conn, entity) or [entity]
         cond = f"m.entity_id IN ({_placeholders(len(ids))})"
         sets.append(
             f"SELECT x.rowid FROM mentions m JOIN articles x ON x.id = m.article_id WHERE {cond}"
@@ -716,6 +716,43 @@ def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]:
 # --- entity --------------------------------------------------------------------------
 
 
+_PRONOUNS = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "hers",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+    ]
+)
+
+
+def _clean_aliases(name: str, aliases: list[Any]) -> list[str]:
+    """Aliases worth showing: names, once each; pronouns from coreference left out."""
+    seen = {name.casefold()}
+    out = []
+    for a in aliases:
+        if not isinstance(a, str) or a.casefold() in seen or a.casefold() in _PRONOUNS:
+            continue
+        seen.add(a.casefold())
+        out.append(a)
+    return out
+
+
 def entity(
     conn: sqlite3.Connection, entity_id: str, limit: int = 50, offset: int = 0
 ) -> dict[str, Any]:
@@ -766,7 +803,7 @@ def entity(
         "id": e["id"],
         "name": e["name"],
         "type": e["type"],
-        "aliases": _json_list(e["aliases"]),
+        "aliases": _clean_aliases(e["name"], _json_list(e["aliases"])),
         "article_count": e["article_count"],
         "mention_count": e["mention_count"],
         "quote_count": quote_count,

@@ -228,17 +228,31 @@ def _segments(intervals: list[tuple[date, date]], max_breaks: int = 3) -> list[t
             merged[-1][1] = max(merged[-1][1], hi)
         else:
             merged.append([lo, hi])
-    # Cut the biggest gaps first, while each is much longer than all the covered time.
-    gaps = sorted(((merged[k][0] - merged[k - 1][1]).days, k) for k in range(1, len(merged)))[::-1]
-    total = (merged[-1][1] - merged[0][0]).days
-    cuts: list[int] = []
-    for gap, k in gaps[:max_breaks]:
-        rest = total - gap - sum(g for g, kk in gaps if kk in cuts)
-        if gap < 45 or gap < 3 * max(rest, 7):
+    # Split a segment at its widest gap while that gap is long (45+ days), a good part
+    # of the segment (a quarter), and much longer than the time its events cover; an
+    # evenly spread timeline is never cut.
+    segments = [merged]
+    for _ in range(max_breaks):
+        best = None
+        for si, seg in enumerate(segments):
+            if len(seg) < 2:
+                continue
+            span = (seg[-1][1] - seg[0][0]).days
+            covered = sum((hi - lo).days + 1 for lo, hi in seg)
+            gap, k = max(((seg[k][0] - seg[k - 1][1]).days, k) for k in range(1, len(seg)))
+            if (
+                gap >= 45
+                and gap >= span / 4
+                and gap >= 3 * covered
+                and (best is None or gap > best[0])
+            ):
+                best = (gap, si, k)
+        if best is None:
             break
-        cuts.append(k)
-    bounds = [0, *sorted(cuts), len(merged)]
-    return [(merged[a][0], merged[b - 1][1]) for a, b in zip(bounds, bounds[1:], strict=False)]
+        _, si, k = best
+        seg = segments[si]
+        segments[si : si + 1] = [seg[:k], seg[k:]]
+    return [(seg[0][0], seg[-1][1]) for seg in segments]
 
 
 def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
@@ -258,7 +272,14 @@ def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
     if not points:
         return Markup("")
     points.sort(key=lambda p: p[0])
-    segs = _segments([(p[0], max(p[0], p[1] - timedelta(days=1))) for p in points])
+    # Long periods ("in 2019", "by 2032") count as their first day when deciding where
+    # to cut the axis: a year's extent would otherwise bridge every gap around it.
+    segs = _segments(
+        [
+            (p[0], max(p[0], p[1] - timedelta(days=1)) if (p[1] - p[0]).days <= 31 else p[0])
+            for p in points
+        ]
+    )
     margin, gutter, row_h, top = 24, 28, 18, 14
     inner = width - 2 * margin - gutter * (len(segs) - 1)
     # Pad each segment so edge points are not on the frame.
@@ -338,7 +359,10 @@ def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
         ticks = [(d, lab) for d, lab in ticks if sx + 22 <= x(d) <= sx + w - 22]
         if not ticks:
             mid = lo + (hi - lo) / 2
-            label = str(mid.year) if (hi - lo).days > 120 else f"{mid.day} {mid:%b %Y}"
+            # A segment of whole years ("in 2019") is labelled with the year alone.
+            precs = {e.get("precision") for d0, _, e in points if lo <= d0 <= hi}
+            yearly = precs <= {"year"} or (hi - lo).days > 120
+            label = str(mid.year) if yearly else f"{mid.day} {mid:%b %Y}"
             ticks = [(mid, label)]
         for d, label in ticks:
             tx = x(d)
