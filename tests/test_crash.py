@@ -38,9 +38,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 import crashkit  # noqa: E402
 
 KILLS = 20
-KILLS_PER_DB = 5
+KILLS_PER_DB = 8
 BATCH = 8  # small write transactions, so kills fall between and inside many of them
-N_GENERATED = 48
+N_GENERATED = 30
 # Article fields from stages that do not resume exactly yet (known causes, xfail below).
 RESUME_GAPS = ("story_id", "similarity", "duplicate_of")
 
@@ -64,7 +64,7 @@ def test_sigkill_at_random_points_never_corrupts_and_resume_converges(tmp_path: 
         for _ in range(KILLS_PER_DB):
             if kills >= KILLS:
                 break
-            delay = rng.uniform(0.15, 1.0) * full_run
+            delay = rng.uniform(0.1, 0.85) * full_run
             proc = subprocess.Popen(
                 crashkit.ingest_cmd(corpus, db, BATCH), env=crashkit.env(),
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

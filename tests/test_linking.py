@@ -83,3 +83,17 @@ def test_linker_reloads_from_database(tmp_path: Path) -> None:
     ids = {m.entity_id for m in art.mentions if m.text == "Peskov"}
     want = conn.execute("SELECT id FROM entities WHERE name = 'Dmitry Peskov'").fetchone()[0]
     assert ids == {want}
+
+
+def test_reset_reloads_after_rollback(tmp_path: Path) -> None:
+    conn, _ = _linked(tmp_path)
+    linker = EntityLinker(conn)
+    art = Article(id="r", source="t", text="Dmitry Peskov spoke to envoys in Minsk on Monday.")
+    annotate_articles([art])
+    conn.execute("BEGIN")
+    linker.link(art)
+    conn.execute("ROLLBACK")
+    linker.reset()
+    linker.link(art)
+    row = conn.execute("SELECT article_count FROM entities WHERE name = 'Dmitry Peskov'").fetchone()
+    assert row[0] == 4  # three articles before, this one once (not twice)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.model import Article, Mention
+from newsdesk.model import Article, Mention, Timex
 from newsdesk.store.db import connect
 from newsdesk.stories import StoryAssigner, story_id_for
 from newsdesk.stories import features as F
@@ -131,6 +131,19 @@ def test_entities_from_mentions_are_used(conn: sqlite3.Connection) -> None:
     a = art("m1", title, text, "2024-03-05")
     a.mentions = [Mention(start, start + 11, "Ilse Draven", "PERSON", 0, canonical="Ilse Draven")]
     assert F.bucket("e:ilse draven") in F.hashed_tf(a)
+
+
+def test_only_spelled_out_dates_are_features() -> None:
+    text = "The dam opened on Monday. Work began on March 3, 2021 after a vote."
+    a = art("d1", "Dam opens", text, "2024-03-06")
+    a.timexes = [
+        Timex(18, 24, "Monday", "DATE", "2024-03-04"),
+        Timex(40, 53, "March 3, 2021", "DATE", "2021-03-03"),
+    ]
+    assert all(text[t.start : t.end] == t.text for t in a.timexes)
+    tf = F.hashed_tf(a)
+    assert F.bucket("t:2021-03-03") in tf
+    assert F.bucket("t:2024-03-04") not in tf, "relative dates tie same-day articles together"
 
 
 def test_story_id_is_stable_and_derived_from_the_founder(conn: sqlite3.Connection) -> None:

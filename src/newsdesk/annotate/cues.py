@@ -253,6 +253,13 @@ STRONG = {
     "observe",
     "retort",
     "counter",
+    "repeat",
+    "shout",
+    "whisper",
+    "mutter",
+    "yell",
+    "plead",
+    "exclaim",
 }
 
 IRREGULAR = {

@@ -75,6 +75,13 @@ class EntityLinker:
         self.by_key: dict[tuple[str, str], str] = {}  # (type, folded alias) -> id
         self.by_surname: dict[str, list[str]] = {}  # person surname -> ids
 
+    def reset(self) -> None:
+        """Forget the in-memory indexes (call after a rolled-back transaction)."""
+        self._loaded = False
+        self.by_id.clear()
+        self.by_key.clear()
+        self.by_surname.clear()
+
     # ------------------------------------------------------------------ index
     def _load(self) -> None:
         if self._loaded:

@@ -218,7 +218,7 @@ class QuoteFinder:
                 # "X said Y do Z, adding ...": the participle belongs to the speech verb
                 if (
                     participle
-                    and tok is not verb
+                    and tok.i != verb.i
                     and tok.dep_ == "ccomp"
                     and cues.lemma_of(tok.head.text) in cues.SPEECH
                 ):
@@ -233,7 +233,7 @@ class QuoteFinder:
             if tok.dep_ == "relcl":
                 return tok.head
             if (tok.dep_ in CLIMB or (participle and tok.dep_ in {"dobj", "npadvmod"})) and (
-                tok.head is not tok
+                tok.head.i != tok.i
             ):
                 tok = tok.head
                 continue
@@ -276,7 +276,7 @@ class QuoteFinder:
         sp = self.resolve(u, subj)
         if sp.name is None:
             near = self.adjacent_subject(u, cue)
-            if near is not None and near is not subj:
+            if near is not None and (subj is None or near.i != subj.i):
                 alt = self.resolve(u, near)
                 if alt.name is not None:
                     return alt
@@ -363,8 +363,7 @@ class QuoteFinder:
         for mm in inner:
             ch = ents.chain(mm.cluster)
             if ch.type == "ORG" or (ch.type == "PERSON" and word not in ROLE_NOUNS):
-                if word in PLURAL_PERSON:
-                    return Speaker(_no_det(phrase), phrase, ns, ne, "ORG", None)
+                # "Kremlin officials", "an Acme spokesperson": they speak for the organisation
                 return Speaker(ch.canonical, phrase, ns, ne, ch.type, ch.id)
         # a proper noun the model did not tag: a named source all the same
         props = [
@@ -430,7 +429,7 @@ class QuoteFinder:
                             or (c.text.lower() == "to" and p.tag_ == "NNS")
                         ):
                             return name
-            if tok.dep_ in {"advcl", "xcomp", "conj"} and tok.head is not tok:
+            if tok.dep_ in {"advcl", "xcomp", "conj"} and tok.head.i != tok.i:
                 tok = tok.head
             else:
                 break
@@ -465,18 +464,14 @@ class QuoteFinder:
         kinds = cues.SPEECH | cues.FRAMING | cues.STRONG
         for t in inside:
             a, depth = t.head, 1
-            seen = 0
-            while a is not a.head or seen == 0:
-                seen += 1
+            while depth <= 8:
                 if not (q.start <= u.start(a) < q.end) and self._is_cue(u, a, kinds):
                     if best is None or depth < best[0]:
                         best = (depth, a)
                     break
-                if a is a.head:
+                if a.head.i == a.i:
                     break
                 a, depth = a.head, depth + 1
-                if depth > 8:
-                    break
         if best is not None:
             return best[1]
         cands = [t for t in u.doc if self._is_cue(u, t, cues.STRONG)]
@@ -583,7 +578,7 @@ class QuoteFinder:
         if not toks:
             return None
         root = toks[-1]
-        while root.head is not root and u.start(root.head) < colon:
+        while root.head.i != root.i and u.start(root.head) < colon:
             root = root.head
         subj = next((c for c in root.children if c.dep_ in SUBJ), None)
         if subj is None:

@@ -5,10 +5,10 @@ buckets (murmurhash3, so no vocabulary is ever fitted). Features come from the
 title, the lead and the whole text's entities, numbers and dates:
 
 - words (stemmed, stop words dropped) of the title and the lead;
-- entities: ``article.mentions`` canonical names when the entities stage ran, else
-  capitalised phrases found inside sentences (a cheap stand-in);
+- entities of the lead: ``article.mentions`` canonical names when the entities stage
+  ran, else capitalised phrases found inside sentences (a cheap stand-in);
 - numbers (``6.1``, ``2,000``): two events of one kind differ by them;
-- dates (``Timex`` values of day or month precision).
+- dates (``Timex`` values of day or month precision spelled out with a number).
 
 Entities, numbers and dates carry extra weight because the hard negatives of story
 clustering are two different events of the same kind (two earthquakes), which share
@@ -35,7 +35,7 @@ LEAD_WORDS = 150  # the lead: the first words of the body (the inverted pyramid)
 # Field weights: a headline word says more about the event than a lead word.
 W_TITLE = 2.0
 W_LEAD = 1.0
-W_ENTITY = 1.0
+W_ENTITY = 0.5  # on top of the words of the name: the exact full name is a half-word bonus
 W_NUMBER = 1.0
 W_DATE = 1.0
 W_DECAY = 1.0  # extra weight of the lead's first word (a headline's), falling linearly to 0
@@ -50,6 +50,9 @@ _NEWS_STOP = {
     "image", "photo", "getty", "images", "ap", "reuters", "afp", "read", "more", "click",
 }  # fmt: skip
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | _NEWS_STOP
+# Entity types that tell one event from another of its kind: who and where. Groups
+# (NORP: "Democrats", "Jewish") and works name a topic rather than an event.
+ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"})
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*[^\W_]|[^\W\d_]|\d[\d,.]*\d|\d")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -138,11 +141,19 @@ def lead_of(text: str, n_words: int | None = None) -> str:
     return text[:pos]
 
 
-def entity_names(article: Article, lead: str) -> list[str]:
-    """Canonical entity names of the article, or capitalised phrases of its lead."""
+def entity_names(article: Article, head: str, lead_end: int) -> list[str]:
+    """Canonical names of the entities named in the lead, else its capitalised phrases.
+
+    Only the lead's: the rest of an article brings in background names (the president,
+    the platform it was posted on) that tie unrelated stories together.
+    """
     if article.mentions:
-        return [(m.canonical or m.text).lower() for m in article.mentions]
-    return [m.group(1).lower() for m in _CAP_PHRASE.finditer(lead)]
+        return [
+            (m.canonical or m.text).lower()
+            for m in article.mentions
+            if m.start < lead_end and m.type in ENTITY_TYPES
+        ]
+    return [m.group(1).lower() for m in _CAP_PHRASE.finditer(head)]
 
 
 def weighted_counts(article: Article) -> dict[int, float]:
@@ -159,14 +170,24 @@ def weighted_counts(article: Article) -> dict[int, float]:
         # The inverted pyramid: the lead's first words say most about the event.
         counts[b] = get(b, 0.0) + W_LEAD + W_DECAY - i * step
     head = title + ". " + lead
-    extra: list[tuple[str, float]] = [("e:" + n, W_ENTITY) for n in entity_names(article, head)]
+    names = entity_names(article, head, len(lead))
+    extra: list[tuple[str, float]] = [("e:" + n, W_ENTITY) for n in names]
     for m in _NUMBER.finditer(head):
         n = _norm_number(m.group())
         # Four-digit years are dates, not figures; the date features carry them.
         if len(n) > 1 and not (len(n) == 4 and n.isdigit() and n[:2] in ("19", "20")):
             extra.append(("n:" + n, W_NUMBER))
+    published = (article.published or "")[:10]
     for t in article.timexes:
-        if t.type == "DATE" and len(t.value) >= 7 and t.value[:4].isdigit():
+        # Only dates the text spells out with a number, other than the publication day:
+        # relative ones ("on Monday") resolve alike in every article of a day.
+        if (
+            t.type == "DATE"
+            and len(t.value) >= 7
+            and t.value[:4].isdigit()
+            and t.value[:10] != published
+            and any(ch.isdigit() for ch in t.text)
+        ):
             extra.append(("t:" + t.value[:10], W_DATE))
     for f, w in extra:
         b = bucket(f)

@@ -215,6 +215,15 @@ def _resolve_entities(conn: sqlite3.Connection, ref: str) -> list[str]:
         rows = conn.execute(
             "SELECT id FROM entities WHERE name = ? COLLATE NOCASE LIMIT 50", (ref,)
         ).fetchall()
+    if not rows and ref.strip().casefold() not in _PRONOUNS:
+        # Then by alias ("Marsh" for "Elena Marsh"); a pronoun is an alias of half the
+        # people in the corpus and never names anyone.
+        rows = conn.execute(
+            "SELECT id FROM entities WHERE aliases LIKE ? AND EXISTS (SELECT 1 FROM"
+            " json_each(CASE WHEN json_valid(aliases) THEN aliases ELSE '[]' END)"
+            " WHERE value = ? COLLATE NOCASE) ORDER BY article_count DESC LIMIT 50",
+            (f"%{ref.strip()}%", ref.strip()),
+        ).fetchall()
     return [r[0] for r in rows]
 
 
@@ -485,6 +494,212 @@ _QUOTE_COLS = (
 )
 
 
+# --- timelines -----------------------------------------------------------------------
+
+# Columns every timeline query selects (``e`` events, ``a`` the reporting article).
+_EVENT_COLS = (
+    "e.id, e.article_id, e.date, e.precision, e.sort_date, e.start, e.end, e.what, e.who,"
+    " e.quote_id, a.publisher, a.published, a.published_sort, a.duplicate_of"
+)
+
+
+def _source(row: sqlite3.Row) -> dict[str, Any]:
+    """An article as a timeline source, from an ``articles`` row."""
+    return {"article_id": row["id"], "publisher": row["publisher"], "published": row["published"]}
+
+
+def _report(row: sqlite3.Row) -> dict[str, Any]:
+    """The reporting article of an event row (``_EVENT_COLS``) as a timeline source."""
+    return {
+        "article_id": row["article_id"],
+        "publisher": row["publisher"],
+        "published": row["published"],
+    }
+
+
+def merged_timeline(
+    conn: sqlite3.Connection,
+    rows: list[sqlite3.Row],
+    known: dict[str, dict[str, Any]] | None = None,
+    limit: int = 500,
+) -> list[dict[str, Any]]:
+    """Fold event rows (``_EVENT_COLS``) into timeline entries, one per event.
+
+    The same event reported by several articles (same date value, similar words:
+    :func:`newsdesk.annotate.timeline.merge_events`, which compares only reports of
+    the same date) becomes one entry listing every source article. A copy
+    (``duplicate_of``) is not a source of its own: its report counts for its
+    original, and it is listed under that source's ``copies``. An entry only copies
+    report is dropped when the original is in the database: a copy's words are the
+    original's, and a different date there only comes from resolving "today" against
+    the copy's later publication. ``known`` maps article ids to ``{id, publisher,
+    published}`` already at hand (saves a query for originals). Entries are ordered by
+    date (first day of their period); the newest ``limit`` are kept.
+    """
+    from newsdesk.annotate.timeline import TimelineEvent, merge_events
+
+    known = dict(known or {})
+    missing = sorted({r["duplicate_of"] for r in rows if r["duplicate_of"]} - set(known))
+    for i in range(0, len(missing), 500):
+        chunk = missing[i : i + 500]
+        for r in conn.execute(
+            "SELECT id, publisher, published FROM articles"
+            f" WHERE id IN ({_placeholders(len(chunk))})",
+            chunk,
+        ):
+            known[r["id"]] = _source(r)
+    pairs: list[tuple[Any, str]] = []
+    row_of: dict[int, sqlite3.Row] = {}
+    # Originals first among reports of one date, so an entry's wording, date and link
+    # are those of an original report, earliest published first.
+    ordered = sorted(
+        rows,
+        key=lambda r: (r["sort_date"], r["duplicate_of"] is not None, r["published_sort"] or ""),
+    )
+    for r in ordered:
+        orig = r["duplicate_of"]
+        source = orig if orig and orig in known else r["article_id"]
+        ev = TimelineEvent(
+            date=r["date"],
+            precision=r["precision"],
+            sort_date=r["sort_date"],
+            start=r["start"],
+            end=r["end"],
+            what=r["what"],
+            who=[w for w in _json_list(r["who"]) if isinstance(w, str)],
+            article_id=r["article_id"],
+        )
+        row_of[id(ev)] = r
+        pairs.append((ev, source))
+    entries: list[dict[str, Any]] = []
+    quote_ids: set[str] = set()
+    for m in merge_events(pairs):
+        reports = [row_of[id(ev)] for ev in m.events]
+        firsts = [r for r in reports if r["article_id"] in m.sources]
+        if not firsts:
+            continue  # copies only: the original tells it (see above)
+        sources: dict[str, dict[str, Any]] = {}
+        for r in firsts:
+            if r["article_id"] not in sources:
+                sources[r["article_id"]] = {
+                    **_report(r),
+                    "event_id": r["id"],
+                    "start": r["start"],
+                    "end": r["end"],
+                    "copies": [],
+                }
+        for r in reports:
+            orig = r["duplicate_of"]
+            if r["article_id"] in sources or orig not in m.sources:
+                continue
+            if orig not in sources:  # only its copy reported it: the copy's words stand in
+                sources[orig] = {
+                    **known[orig],
+                    "event_id": r["id"],
+                    "start": None,
+                    "end": None,
+                    "copies": [],
+                }
+            copies = sources[orig]["copies"]
+            if all(c["article_id"] != r["article_id"] for c in copies):
+                copies.append({**_report(r), "event_id": r["id"]})
+        first = reports[0]
+        quote_id = next((r["quote_id"] for r in firsts if r["quote_id"]), None)
+        if quote_id:
+            quote_ids.add(quote_id)
+        src_list = sorted(sources.values(), key=lambda s: s["published"] or "~")
+        outlets = {s["publisher"] or f"\x00{s['article_id']}" for s in src_list}
+        entries.append(
+            {
+                "date": m.date,
+                "precision": m.precision,
+                "sort_date": m.sort_date,
+                "label": period_label(m.date, m.precision, m.sort_date),
+                "what": first["what"],
+                "who": [w for w in m.who if w.casefold() not in _PRONOUNS],
+                "article_id": first["article_id"],
+                "start": first["start"],
+                "end": first["end"],
+                "sources": src_list,
+                "source_count": len(src_list),
+                "outlet_count": len(outlets),
+                "quote_id": quote_id,
+                "quote": None,
+            }
+        )
+    entries = entries[-limit:]
+    wanted = sorted({e["quote_id"] for e in entries if e["quote_id"]} & quote_ids)
+    quotes: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        for q in conn.execute(
+            "SELECT id, article_id, text, kind, speaker, speaker_entity_id, start, end"
+            f" FROM quotes WHERE id IN ({_placeholders(len(chunk))})",
+            chunk,
+        ):
+            quotes[q["id"]] = dict(q)
+    for e in entries:
+        e["quote"] = quotes.get(e["quote_id"]) if e["quote_id"] else None
+    return entries
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_SEASONS = {"SP": "spring", "SU": "summer", "FA": "autumn", "WI": "winter"}
+_PERIOD = re.compile(
+    r"^(\d{4})(?:-(\d\d)(?:-(\d\d))?|-W(\d\d)(-WE)?|-Q([1-4])|-H([12])|-(SP|SU|FA|WI))?"
+)
+
+
+def period_label(value: str, precision: str, sort_date: str | None = None) -> str:
+    """A TIMEX3 calendar value as a reader says it, never more precise than it is.
+
+    ``2025-04-07`` -> "7 Apr 2025", ``2025-W15`` -> "week of 7 Apr 2025",
+    ``2025-03`` -> "March 2025", ``2025-Q1`` -> "Q1 2025", ``2025-H2`` -> "second half
+    of 2025", ``2022-FA`` -> "autumn 2022", ``2025`` -> "2025". Anything else is
+    shown as stored.
+    """
+    from datetime import date, timedelta
+
+    m = _PERIOD.match(value or "")
+    if not m:
+        return value or "date unknown"
+    year = m.group(1)
+    try:
+        if m.group(3):
+            d = date(int(year), int(m.group(2)), int(m.group(3)))
+            return f"{d.day} {d:%b %Y}"
+        if m.group(2):
+            return f"{_MONTHS[int(m.group(2)) - 1]} {year}"
+        if m.group(4):
+            monday = date.fromisocalendar(int(year), int(m.group(4)), 1)
+            if m.group(5):
+                sat = monday + timedelta(days=5)
+                return f"weekend of {sat.day} {sat:%b %Y}"
+            return f"week of {monday.day} {monday:%b %Y}"
+    except (ValueError, IndexError):
+        return value
+    if m.group(6):
+        return f"Q{m.group(6)} {year}"
+    if m.group(7):
+        return f"{'first' if m.group(7) == '1' else 'second'} half of {year}"
+    if m.group(8):
+        return f"{_SEASONS[m.group(8)]} {year}"
+    return year
+
+
 # --- story ---------------------------------------------------------------------------
 
 
@@ -532,7 +747,9 @@ def story(conn: sqlite3.Connection, story_id: str) -> dict[str, Any]:
                 "count": e.get("count"),
             }
             for e in _json_list(row["entities"])
-            if isinstance(e, dict) and e.get("id")
+            if isinstance(e, dict)
+            and e.get("id")
+            and str(e.get("name") or "").casefold() not in _PRONOUNS
         ]
         if not info["independent_sources"] and computed_independent:
             info["independent_sources"] = computed_independent
@@ -577,35 +794,15 @@ def story(conn: sqlite3.Connection, story_id: str) -> dict[str, Any]:
     )
 
     events = conn.execute(
-        "SELECT e.id, e.article_id, e.date, e.precision, e.sort_date, e.start, e.end, e.what,"
-        " e.who, e.quote_id, a.publisher, a.duplicate_of"
-        " FROM events e JOIN articles a ON a.id = e.article_id"
+        f"SELECT {_EVENT_COLS} FROM events e JOIN articles a ON a.id = e.article_id"
         " WHERE a.story_id = ? ORDER BY e.sort_date, a.published_sort LIMIT 2000",
         (story_id,),
     ).fetchall()
-    timeline = []
-    seen: set[tuple[str, str]] = set()
-    for e in events:
-        # Copies repeat their original's sentences: one entry per (date, words).
-        key = (e["date"], " ".join(_WORD.findall(e["what"].lower())))
-        if key in seen:
-            continue
-        seen.add(key)
-        timeline.append(
-            {
-                "id": e["id"],
-                "article_id": e["article_id"],
-                "publisher": e["publisher"],
-                "date": e["date"],
-                "precision": e["precision"],
-                "sort_date": e["sort_date"],
-                "start": e["start"],
-                "end": e["end"],
-                "what": e["what"],
-                "who": _json_list(e["who"]),
-                "quote_id": e["quote_id"],
-            }
-        )
+    known = {
+        b["id"]: {"article_id": b["id"], "publisher": b["publisher"], "published": b["published"]}
+        for b in briefs
+    }
+    timeline = merged_timeline(conn, events, known)
     info.update(
         {
             "articles": coverage,
@@ -716,27 +913,41 @@ def article(conn: sqlite3.Connection, article_id: str) -> dict[str, Any]:
 # --- entity --------------------------------------------------------------------------
 
 
+# Personal pronouns (coreference links "he", "she", "they" to an entity): true of the
+# data, but never shown or searched as a name.
 _PRONOUNS = frozenset(
     [
         "i",
         "me",
         "my",
+        "mine",
+        "myself",
         "we",
         "us",
         "our",
+        "ours",
+        "ourselves",
         "you",
         "your",
+        "yours",
+        "yourself",
+        "yourselves",
         "he",
         "him",
         "his",
+        "himself",
         "she",
         "her",
         "hers",
+        "herself",
         "it",
         "its",
+        "itself",
         "they",
         "them",
         "their",
+        "theirs",
+        "themselves",
     ]
 )
 
@@ -793,6 +1004,7 @@ def entity(
     rows.sort(key=lambda r: (r["published"] or "", r["article_id"], r["start"]))
     statements = _group_statements(rows)
     statements.sort(key=lambda st: st["first_published"] or "", reverse=True)
+    timeline = entity_timeline(conn, entity_id)
     articles = conn.execute(
         f"SELECT {_ARTICLE_BRIEF} FROM articles a WHERE a.id IN"
         " (SELECT article_id FROM mentions WHERE entity_id = ? ORDER BY rowid DESC LIMIT 200)"
@@ -812,7 +1024,41 @@ def entity(
         "offset": offset,
         "next_offset": offset + limit if quote_count > offset + limit else None,
         "articles": [_brief(r) for r in articles],
+        "timeline": timeline,
     }
+
+
+# A much-mentioned entity has tens of thousands of mentions: its timeline is read from
+# its latest mentions and quotes only, so the page costs the same whoever it is.
+ENTITY_TIMELINE_WINDOW = 2000
+
+
+def entity_timeline(
+    conn: sqlite3.Connection, entity_id: str, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Dated events involving an entity, merged across outlets, oldest first.
+
+    An event involves the entity when one of its mentions (a name, or a pronoun that
+    coreference linked to it) lies inside the event's sentence, or when the sentence
+    holds one of its quotes. Only the latest ``ENTITY_TIMELINE_WINDOW`` mentions and
+    quotes are read; of the merged entries the latest ``limit`` are kept.
+    """
+    rows = conn.execute(
+        f"SELECT DISTINCT {_EVENT_COLS} FROM"
+        " (SELECT article_id, start, end FROM mentions WHERE entity_id = ?"
+        "  ORDER BY rowid DESC LIMIT ?) m"
+        " JOIN events e ON e.article_id = m.article_id AND e.start <= m.start"
+        "  AND m.end <= e.end"
+        " JOIN articles a ON a.id = e.article_id"
+        " UNION"
+        f" SELECT {_EVENT_COLS} FROM"
+        " (SELECT id, article_id FROM quotes WHERE speaker_entity_id = ?"
+        "  ORDER BY rowid DESC LIMIT ?) q"
+        " JOIN events e ON e.article_id = q.article_id AND e.quote_id = q.id"
+        " JOIN articles a ON a.id = e.article_id",
+        (entity_id, ENTITY_TIMELINE_WINDOW, entity_id, ENTITY_TIMELINE_WINDOW),
+    ).fetchall()
+    return merged_timeline(conn, rows, limit=limit)
 
 
 # --- outlets -------------------------------------------------------------------------

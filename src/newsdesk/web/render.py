@@ -255,13 +255,28 @@ def _segments(intervals: list[tuple[date, date]], max_breaks: int = 3) -> list[t
     return [(seg[0][0], seg[-1][1]) for seg in segments]
 
 
-def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
-    """Draw the story's dated events as an inline SVG (no JavaScript needed).
+def _source_count(e: dict[str, Any]) -> int:
+    """How many sources reported a timeline entry (1 for a plain event)."""
+    return max(1, int(e.get("source_count") or len(e.get("sources") or []) or 1))
 
-    Each event is a circle at its date linking to its sentence in the article; a
-    period (week, month, year ...) also gets a bar over its length. Events too close
-    to share a row go to the next row. Long empty stretches are cut out of the axis
-    (drawn as a break) so that distant background dates do not flatten the rest.
+
+def _radius(e: dict[str, Any]) -> float:
+    """Circle radius: 5 for one source, growing with more (capped, so rows stay short)."""
+    n = _source_count(e)
+    return 5.0 if n == 1 else min(11.0, 6.5 + 1.5 * (n - 1))
+
+
+def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
+    """Draw timeline entries as an inline SVG (no JavaScript needed).
+
+    ``events`` are entries of :func:`newsdesk.web.queries.merged_timeline` (or any
+    dicts with ``sort_date``, ``precision``, ``date``, ``what``, ``article_id``,
+    ``start``). Each entry is one circle at its date linking to its sentence in the
+    first article that reported it; an entry reported by several sources is drawn
+    bigger, with the number of sources inside. A period (week, month, year ...) also
+    gets a bar over its length. Entries too close to share a row go to the next row.
+    Long empty stretches are cut out of the axis (drawn as a break) so that distant
+    background dates do not flatten the rest.
     """
     points = []
     for e in events:
@@ -272,15 +287,19 @@ def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
     if not points:
         return Markup("")
     points.sort(key=lambda p: p[0])
-    # Long periods ("in 2019", "by 2032") count as their first day when deciding where
-    # to cut the axis: a year's extent would otherwise bridge every gap around it.
+    # Periods longer than a week ("in March", "in 2019") count as their first day when
+    # deciding where to cut the axis: their extent would otherwise bridge the gaps
+    # around the story's own days and squeeze those into a few pixels.
     segs = _segments(
         [
-            (p[0], max(p[0], p[1] - timedelta(days=1)) if (p[1] - p[0]).days <= 31 else p[0])
+            (p[0], max(p[0], p[1] - timedelta(days=1)) if (p[1] - p[0]).days <= 7 else p[0])
             for p in points
-        ]
+        ],
+        max_breaks=5,
     )
-    margin, gutter, row_h, top = 24, 28, 18, 14
+    radius = {id(p[2]): _radius(p[2]) for p in points}
+    margin, gutter, top = 24, 28, 10
+    row_h = max(18, int(2 * max(radius.values())) + 4)
     inner = width - 2 * margin - gutter * (len(segs) - 1)
     # Pad each segment so edge points are not on the frame.
     padded = []
@@ -290,7 +309,7 @@ def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
     # Width follows how many events a segment holds (the story's own weeks hold most),
     # with a floor so a lone background date still gets room for its label.
     weights = [1 + sum(1 for p in points if lo <= p[0] <= hi) for lo, hi in segs]
-    floor = min(120.0, inner / len(segs))
+    floor = min(120.0, inner / len(segs) / (2 if len(segs) > 3 else 1))
     raw = [inner * wt / sum(weights) for wt in weights]
     short = sum(max(0.0, floor - r) for r in raw)
     big = sum(r for r in raw if r > floor) or 1.0
@@ -321,18 +340,24 @@ def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
     for start, end, e in points:
         cx = x(start)
         x2 = min(x(end), seg_end(start)) if end > start else cx
-        row = next((i for i, r in enumerate(rows_end) if cx - r >= 12), None)
+        rad = radius[id(e)]
+        row = next((i for i, r in enumerate(rows_end) if cx - rad - r >= 3), None)
         if row is None:
             if len(rows_end) < max_rows:
                 rows_end.append(-1e9)
                 row = len(rows_end) - 1
             else:
                 row = min(range(len(rows_end)), key=lambda i: rows_end[i])
-        rows_end[row] = max(cx, x2)
-        cy = top + row * row_h + 8
-        tip = f"{e.get('date')} — {e.get('what', '')}"
-        if e.get("publisher"):
-            tip += f" ({e['publisher']})"
+        rows_end[row] = max(cx + rad, x2)
+        cy = top + row * row_h + row_h // 2
+        n = _source_count(e)
+        when = e.get("label") or e.get("date")
+        tip = f"{when} — {e.get('what', '')}"
+        outlets = [s.get("publisher") or "unknown outlet" for s in e.get("sources") or []]
+        if not outlets and e.get("publisher"):
+            outlets = [e["publisher"]]
+        if outlets:
+            tip += f" ({', '.join(outlets)})"
         href = f"/articles/{url_part(str(e.get('article_id', '')))}#c-{int(e.get('start') or 0)}"
         bar = ""
         if x2 > cx:
@@ -341,9 +366,13 @@ def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
                 ' height="6" rx="3"/>'
             )
         prec = escape(e.get("precision") or "day")
+        count = ""
+        if n > 1:
+            count = f'<text class="tl-n" x="{cx}" y="{cy + 3.5}" text-anchor="middle">{n}</text>'
         shapes.append(
             f'<a href="{escape(href)}">{bar}<circle class="tl-point tl-{prec}"'
-            f' cx="{cx}" cy="{cy}" r="5"><title>{escape(tip)}</title></circle></a>'
+            f' cx="{cx}" cy="{cy}" r="{rad}" data-sources="{n}">'
+            f"<title>{escape(tip)}</title></circle>{count}</a>"
         )
     n_rows = max(1, len(rows_end))
     axis_y = top + n_rows * row_h + 6
@@ -361,8 +390,12 @@ def timeline_svg(events: list[dict[str, Any]], width: int = 880) -> Markup:
             mid = lo + (hi - lo) / 2
             # A segment of whole years ("in 2019") is labelled with the year alone.
             precs = {e.get("precision") for d0, _, e in points if lo <= d0 <= hi}
-            yearly = precs <= {"year"} or (hi - lo).days > 120
-            label = str(mid.year) if yearly else f"{mid.day} {mid:%b %Y}"
+            if precs <= {"year"} or (hi - lo).days > 400:
+                label = str(mid.year)
+            elif precs <= {"month", "quarter", "season", "half", "year"} or (hi - lo).days > 120:
+                label = f"{mid:%b %Y}"
+            else:
+                label = f"{mid.day} {mid:%b %Y}"
             ticks = [(mid, label)]
         for d, label in ticks:
             tx = x(d)

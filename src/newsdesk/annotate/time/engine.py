@@ -420,21 +420,23 @@ def _set_quarter(c: _Ctx, y: int, q: int, pos: int) -> str:
 
 
 def _h_quarter(m: re.Match[str], c: _Ctx) -> Result:
+    # "qshort" ("Q3") shares this handler but not every group of the long pattern
+    g = m.groupdict()
     word = m.group(0).lower()
-    rel0 = " ".join((m["rel"] or "").lower().split())
-    has_num = bool(m["qord"] or m["qnum"])
-    year_prefix = bool(m["pyear"] or m["pyrel"])
+    rel0 = " ".join((g.get("rel") or "").lower().split())
+    has_num = bool(g.get("qord") or g.get("qnum"))
+    year_prefix = bool(g.get("pyear") or g.get("pyrel"))
     vague_period = not re.search(r"latest|year-|same|recent", rel0)
     if word.endswith("period") and not (has_num or year_prefix) and vague_period:
         return None  # "a period of calm"
     if not has_num and rel0 in ("", "a", "its") and not year_prefix:
         return None  # "a quarter of the vote"
-    qn = T.ORDINALS.get((m["qord"] or "").lower()) or (int(m["qnum"]) if m["qnum"] else None)
+    qn = T.ORDINALS.get((g.get("qord") or "").lower()) or (int(g.get("qnum")) if g.get("qnum") else None)
     if qn is not None and not 1 <= qn <= 4:
         return None
-    year = m["year"] or m["pyear"]
-    yrel = (m["yrel"] or m["pyrel"] or "").lower()
-    rel = " ".join((m["rel"] or "").lower().split())
+    year = g.get("year") or g.get("pyear")
+    yrel = (g.get("yrel") or g.get("pyrel") or "").lower()
+    rel = " ".join((g.get("rel") or "").lower().split())
     a = c.anchor
     if (year or yrel) and not qn:
         # "the 1988 period", "last year's quarter": the quarter under discussion, that year.
@@ -477,7 +479,7 @@ def _h_quarter(m: re.Match[str], c: _Ctx) -> Result:
                 y -= 1
                 return "DATE", f"{y:04d}-Q{qn}"
     value = _set_quarter(c, y, qn, m.start())
-    if rel == "the" and m["qord"] and re.match(r"[\w]+-quarter", c.text[m.start("qord") :]):
+    if rel == "the" and g.get("qord") and re.match(r"[\w]+-quarter", c.text[m.start("qord") :]):
         # "the third-quarter loss": the article belongs to the noun, not to the date
         return "DATE", value, m.start("qord"), m.end()
     return "DATE", value
