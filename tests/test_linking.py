@@ -69,8 +69,10 @@ def test_statements_group_same_words(tmp_path: Path) -> None:
 def test_ids_are_deterministic(tmp_path: Path) -> None:
     assert entity_id("Dmitry Peskov", "PERSON") == entity_id("Dmitry Peskov", "PERSON")
     assert entity_id("Kiev", "GPE") == entity_id("Kyiv", "GPE")
-    _, arts1 = _linked(tmp_path / "one" if (tmp_path / "one").mkdir() is None else tmp_path)
-    _, arts2 = _linked(tmp_path / "two" if (tmp_path / "two").mkdir() is None else tmp_path)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    _, arts1 = _linked(tmp_path / "one")
+    _, arts2 = _linked(tmp_path / "two")
     assert [m.entity_id for m in arts1[1].mentions] == [m.entity_id for m in arts2[1].mentions]
 
 

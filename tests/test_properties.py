@@ -135,3 +135,15 @@ def test_annotation_never_raises_and_spans_are_real(
                 assert 0 <= q.speaker_start <= q.speaker_end <= len(a.text)
                 if q.speaker_mention is not None:
                     assert a.text[q.speaker_start : q.speaker_end] == q.speaker_mention, q
+
+
+def test_annotation_sanity_check_finds_a_quote(nlp_loaded: None) -> None:
+    """The property above is not vacuous: an ordinary quoted sentence yields a quote."""
+    from newsdesk.annotate import annotate_articles
+
+    text = '"The bridge will reopen in May," said Ada Brekke, the harbour director, on Monday.'
+    article = Article(id="a1", source="prop", text=text, published="2025-03-03")
+    annotate_articles([article])
+    assert article.quotes and article.timexes
+    _check_spans(text, article.quotes)
+    _check_spans(text, article.timexes)

@@ -185,3 +185,18 @@ def test_object_cue_content() -> None:
     text = "Mayor Ida Brenner cited a steep rise in rents across the northern districts."
     q = _by_text(_annotate(text), "steep rise in rents")
     assert q.kind == "indirect" and q.speaker == "Ida Brenner" and q.cue == "cited"
+
+
+def test_colon_introduced_quote_and_as_clause() -> None:
+    text = (
+        "Board chairman Oskar Lind gave one short comment: \u201cWe regret the delay and will "
+        "pay every claim.\u201d\n\n"
+        "Farmers were hit hardest by the late payments, as Greta Holm, a lawyer for the "
+        "growers, explained."
+    )
+    art = _annotate(text)
+    q = _by_text(art, "We regret the delay")
+    assert q.speaker == "Oskar Lind"
+    ind = _by_text(art, "Farmers were hit hardest")
+    assert ind.kind == "indirect" and ind.speaker == "Greta Holm"
+    assert "explained" not in ind.text

@@ -463,3 +463,296 @@ def test_response_cache_hits_and_follows_writes(
     writer.close()
     assert len(calls) == 3
     assert "n2" in {r["id"] for r in after.json()["results"]}
+
+
+# --- timelines -------------------------------------------------------------------------
+
+
+def test_story_timeline_merges_outlets_and_folds_copies(client: TestClient) -> None:
+    tl = client.get("/api/stories/s-valmora").json()["timeline"]
+    assert [e["sort_date"] for e in tl] == sorted(e["sort_date"] for e in tl)
+    # Northern Wire (a2, with its copy a3) and The Harbor Courier (a4) report the March
+    # delays in their own words: one entry, two sources; the copy is no third source.
+    (march,) = [e for e in tl if e["date"] == "2025-03"]
+    assert march["label"] == "March 2025" and march["precision"] == "month"
+    assert [s["article_id"] for s in march["sources"]] == ["a2", "a4"]
+    assert march["source_count"] == 2 and march["outlet_count"] == 2
+    assert [c["article_id"] for c in march["sources"][0]["copies"]] == ["a3"]
+    assert march["what"].startswith("Shipping agents")  # the first report's words
+    # No entry anywhere names the copy as a source of its own.
+    assert all(s["article_id"] != "a3" for e in tl for s in e["sources"])
+    (week,) = [e for e in tl if e["precision"] == "week"]
+    assert week["label"] == "week of 17 Mar 2025"
+    assert [s["article_id"] for s in week["sources"]] == ["a2"]
+    assert week["quote"]["text"] == "the authority would publish its offer in full next week"
+    labels = {e["date"]: e["label"] for e in tl}
+    assert labels["2019"] == "2019" and labels["2025-03-21"] == "21 Mar 2025"
+
+
+def test_story_page_shows_merged_entry(client: TestClient) -> None:
+    doc = lxml_html.fromstring(client.get("/stories/s-valmora").text)
+    circles = doc.xpath("//figure[@class='chart']//*[local-name()='circle']")
+    assert len(circles) == 8
+    assert sorted(c.get("data-sources") for c in circles).count("2") == 1
+    big = [c for c in circles if c.get("data-sources") == "2"][0]
+    small = [c for c in circles if c.get("data-sources") == "1"][0]
+    assert float(big.get("r")) > float(small.get("r"))
+    items = doc.xpath("//ol[@class='events']/li")
+    assert len(items) == 8
+    (merged,) = [li for li in items if "multi" in li.get("class")]
+    assert merged.xpath("string(.//time)") == "March 2025"
+    assert merged.xpath(".//time/@datetime") == ["2025-03"]
+    outlets = merged.xpath(".//span[contains(@class, 'ev-sources')]/a/text()")
+    assert outlets[:2] == ["Northern Wire", "The Harbor Courier"]
+    assert "+1 copy" in merged.text_content() and "2 sources" in merged.text_content()
+
+
+def test_period_labels_keep_precision() -> None:
+    from newsdesk.web.queries import period_label
+
+    assert period_label("2025-04-07") == "7 Apr 2025"
+    assert period_label("2025-04-07TMO") == "7 Apr 2025"
+    assert period_label("2025-03") == "March 2025"
+    assert period_label("2025-W15") == "week of 7 Apr 2025"
+    assert period_label("2025-W15-WE") == "weekend of 12 Apr 2025"
+    assert period_label("2025-Q1") == "Q1 2025"
+    assert period_label("2025-H2") == "second half of 2025"
+    assert period_label("2022-FA") == "autumn 2022"
+    assert period_label("2025") == "2025"
+    assert period_label("2025-02-30") == "2025-02-30"  # not a day: shown as stored
+    assert period_label("PAST_REF") == "PAST_REF"
+
+
+def _timeline_db(path: Path) -> Path:
+    """Three outlets and a copy around one invented event, plus one person."""
+    conn = connect(path)
+    conn.execute("BEGIN")
+    arts = [
+        # id, publisher, published, duplicate_of, text
+        (
+            "t1",
+            "Lakeside Post",
+            "2024-06-03",
+            None,
+            "Mayor Ana Pell opened the Birch Lane bridge on Monday. Traffic was light.",
+        ),
+        (
+            "t2",
+            "Valley Times",
+            "2024-06-04",
+            None,
+            "The Birch Lane bridge was opened on Monday by Mayor Ana Pell. Crowds cheered.",
+        ),
+        (
+            "t3",
+            "Ridge Radio",
+            "2024-06-05",
+            "t1",
+            "Mayor Ana Pell opened the Birch Lane bridge on Monday. Traffic was light.",
+        ),
+        (
+            "t4",
+            "Ridge Radio",
+            "2024-06-05",
+            None,
+            "Repairs on the old ferry will start next week, Pell said.",
+        ),
+    ]
+    for aid, pub, published, dup, text in arts:
+        conn.execute(
+            "INSERT INTO articles(id, source, title, text, published, published_sort, publisher,"
+            " duplicate_of, story_id) VALUES (?,?,?,?,?,?,?,?, 's-bridge')",
+            (aid, f"{aid}.txt", f"Bridge {aid}", text, published, published, pub, dup),
+        )
+    conn.execute(
+        "INSERT INTO entities(id, name, type, aliases) VALUES"
+        " ('e-pell', 'Ana Pell', 'PERSON', '[\"Pell\", \"she\", \"She\", \"they\"]')"
+    )
+    events = [
+        # id, article, date, precision, sort_date, sentence
+        (
+            "v1",
+            "t1",
+            "2024-06-03",
+            "day",
+            "2024-06-03",
+            "Mayor Ana Pell opened the Birch Lane bridge on Monday.",
+        ),
+        (
+            "v2",
+            "t2",
+            "2024-06-03",
+            "day",
+            "2024-06-03",
+            "The Birch Lane bridge was opened on Monday by Mayor Ana Pell.",
+        ),
+        # The copy, published later, resolved "Monday" to another day: copies only.
+        (
+            "v3",
+            "t3",
+            "2024-06-10",
+            "day",
+            "2024-06-10",
+            "Mayor Ana Pell opened the Birch Lane bridge on Monday.",
+        ),
+        (
+            "v4",
+            "t3",
+            "2024-06-03",
+            "day",
+            "2024-06-03",
+            "Mayor Ana Pell opened the Birch Lane bridge on Monday.",
+        ),
+        (
+            "v5",
+            "t4",
+            "2024-W24",
+            "week",
+            "2024-06-10",
+            "Repairs on the old ferry will start next week, Pell said.",
+        ),
+    ]
+    texts = {a[0]: a[4] for a in arts}
+    for eid, aid, date, prec, sort_date, what in events:
+        start = texts[aid].index(what)
+        quote_id = "qt4" if aid == "t4" else None
+        conn.execute(
+            "INSERT INTO events(id, article_id, date, precision, sort_date, start, end, what,"
+            " who, quote_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                eid,
+                aid,
+                date,
+                prec,
+                sort_date,
+                start,
+                start + len(what),
+                what,
+                '["Ana Pell", "she"]',
+                quote_id,
+            ),
+        )
+        if aid != "t4":
+            ms = texts[aid].index("Ana Pell")
+            conn.execute(
+                "INSERT INTO mentions(article_id, start, end, text, type, cluster, entity_id)"
+                " VALUES (?,?,?,'Ana Pell','PERSON',1,'e-pell')",
+                (aid, ms, ms + 8),
+            )
+    qs = texts["t4"].index("Repairs")
+    conn.execute(
+        "INSERT INTO quotes(id, article_id, start, end, text, kind, speaker, speaker_entity_id)"
+        " VALUES ('qt4', 't4', ?, ?, ?, 'indirect', 'Ana Pell', 'e-pell')",
+        (qs, qs + 40, texts["t4"][qs : qs + 40]),
+    )
+    conn.execute("COMMIT")
+    conn.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def tl_client(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    return TestClient(create_app(_timeline_db(tmp_path_factory.mktemp("tl") / "tl.db")))
+
+
+def test_copy_adds_no_source_and_copy_only_dates_are_dropped(tl_client: TestClient) -> None:
+    tl = tl_client.get("/api/stories/s-bridge").json()["timeline"]
+    assert [(e["date"], e["label"]) for e in tl] == [
+        ("2024-06-03", "3 Jun 2024"),
+        ("2024-W24", "week of 10 Jun 2024"),
+    ]
+    bridge = tl[0]
+    assert [s["article_id"] for s in bridge["sources"]] == ["t1", "t2"]
+    assert [s["publisher"] for s in bridge["sources"]] == ["Lakeside Post", "Valley Times"]
+    assert [c["article_id"] for c in bridge["sources"][0]["copies"]] == ["t3"]
+    assert bridge["source_count"] == 2
+    assert bridge["who"] == ["Ana Pell"]  # the pronoun in the data is not shown
+
+
+def test_entity_timeline_api_and_page(tl_client: TestClient) -> None:
+    e = tl_client.get("/api/entities/e-pell").json()
+    assert e["aliases"] == ["Pell"]  # she / She / they hidden, the data unchanged
+    tl = e["timeline"]
+    assert [x["date"] for x in tl] == ["2024-06-03", "2024-W24"]
+    first, week = tl
+    assert set(first) >= {"date", "precision", "what", "who", "sources", "quote"}
+    assert [(s["article_id"], s["publisher"], s["published"]) for s in first["sources"]] == [
+        ("t1", "Lakeside Post", "2024-06-03"),
+        ("t2", "Valley Times", "2024-06-04"),
+    ]
+    # The week entry involves her through her quote only (no mention in the sentence).
+    assert week["precision"] == "week" and week["quote"]["id"] == "qt4"
+    assert week["quote"]["speaker_entity_id"] == "e-pell"
+    page = tl_client.get("/entities/e-pell").text
+    doc = lxml_html.fromstring(page)
+    assert doc.xpath("//figure[@class='chart']//*[local-name()='circle']/@data-sources") == [
+        "2",
+        "1",
+    ]
+    assert [t.text_content() for t in doc.xpath("//ol[@class='events']//time")] == [
+        "3 Jun 2024",
+        "week of 10 Jun 2024",
+    ]
+    assert ">she<" not in page and "they," not in page
+
+
+def test_pronouns_never_resolve_as_search_names(tl_client: TestClient) -> None:
+    r = tl_client.get("/api/search", params={"entity": "Pell"}).json()
+    assert {x["id"] for x in r["results"]} == {"t1", "t2", "t3"}
+    r = tl_client.get("/api/search", params={"entity": "she"}).json()
+    assert r["results"] == []
+    r = tl_client.get("/api/search", params={"speaker": "they"}).json()
+    assert r["results"] == []
+
+
+def test_merge_cost_follows_what_is_shown(tmp_path: Path) -> None:
+    """A story with thousands of events on a few dates still merges fast."""
+    import time
+
+    from newsdesk.web.queries import _EVENT_COLS, merged_timeline
+
+    conn = connect(tmp_path / "many.db")
+    conn.execute("BEGIN")
+    words = [
+        "harbor",
+        "crane",
+        "vessel",
+        "cargo",
+        "strike",
+        "union",
+        "wage",
+        "shift",
+        "port",
+        "pier",
+        "dock",
+        "talks",
+    ]
+    for i in range(300):
+        conn.execute(
+            "INSERT INTO articles(id, source, text, published, published_sort, publisher,"
+            " story_id) VALUES (?, 'x', 'x', '2025-01-01', '2025-01-01', ?, 's')",
+            (f"m{i}", f"Outlet {i % 7}"),
+        )
+        for j in range(6):
+            day = f"2025-01-{(i * 6 + j) % 28 + 1:02d}"
+            what = " ".join(words[(i + k) % len(words)] for k in range(6)) + f" item{j}"
+            conn.execute(
+                "INSERT INTO events(id, article_id, date, precision, sort_date, start, end,"
+                " what, who) VALUES (?,?,?,'day',?,0,1,?,'[]')",
+                (f"m{i}e{j}", f"m{i}", day, day, what),
+            )
+    conn.execute("COMMIT")
+    rows = conn.execute(
+        f"SELECT {_EVENT_COLS} FROM events e JOIN articles a ON a.id = e.article_id"
+    ).fetchall()
+    assert len(rows) == 1800
+    t0 = time.perf_counter()
+    entries = merged_timeline(conn, rows, limit=500)
+    took = time.perf_counter() - t0
+    # Cutting early rows before merging keeps exactly the latest entries.
+    everything = merged_timeline(conn, rows, limit=100_000)
+    assert merged_timeline(conn, rows, limit=5) == everything[-5:]
+    conn.close()
+    assert entries and sum(e["source_count"] for e in entries) <= 1800
+    assert all(e["sort_date"] >= "2025-01-01" for e in entries)
+    assert took < 2.0, took

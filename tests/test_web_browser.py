@@ -94,11 +94,30 @@ def test_search_story_speaker_and_timeline(browser: object, base_url: str) -> No
     assert svg.locator("circle.tl-point").count() == 8
     box = svg.bounding_box()
     assert box is not None and box["width"] > 300 and box["height"] > 40
+    # One point per event: the one two outlets reported is drawn bigger, numbered 2.
+    big = svg.locator('circle.tl-point[data-sources="2"]')
+    assert big.count() == 1
+    one = svg.locator('circle.tl-point[data-sources="1"]').first
+    big_box, one_box = big.bounding_box(), one.bounding_box()
+    assert big_box and one_box and big_box["width"] > one_box["width"]
+    assert svg.locator("text.tl-n").all_text_contents() == ["2"]
+    # Every point sits inside the chart.
+    for c in svg.locator("circle.tl-point").all():
+        cb = c.bounding_box()
+        assert cb and box["x"] <= cb["x"] and cb["x"] + cb["width"] <= box["x"] + box["width"]
+    merged = page.locator("ol.events li.event.multi")
+    assert merged.count() == 1 and merged.is_visible()
+    assert merged.locator("time").inner_text() == "March 2025"
+    links = merged.locator(".ev-sources a").all_inner_texts()
+    assert links[:2] == ["Northern Wire", "The Harbor Courier"]
+    assert page.locator("ol.events li.event").count() == 8
     _shoot(page, "story")
     page.locator(".speaker-block a.speaker", has_text="Tomas Reyes").click()
     page.wait_for_url("**/entities/e-reyes")
     assert page.locator("h1").inner_text().startswith("Tomas Reyes")
     assert page.locator("ol.statements li.statement").count() == 3
+    # His timeline: the week he said the offer would be published.
+    assert page.locator("ol.events li.event time").first.inner_text() == "week of 17 Mar 2025"
     _shoot(page, "person")
     page.goto(base_url + "/articles/a1")
     assert page.locator("#body .hl-quote").count() == 2

@@ -152,6 +152,7 @@ class CorpusWriter:
                 others = [(aid, dup) for aid, dup in updates if aid != article.id]
                 if article.duplicate_of:
                     duplicates += 1
+                    self._reanchor_copy(article)
                 self.linker.link(article)
                 article.story_id = self.stories.assign(article)
                 similarity = getattr(self.stories, "similarities", None)
@@ -171,6 +172,24 @@ class CorpusWriter:
             self.conn.execute("ROLLBACK")
             raise
         return duplicates
+
+    def _reanchor_copy(self, article: Article) -> None:
+        """A copy's "Monday" means the original's Monday: re-resolve its dates against it.
+
+        Copies are republished later (or undated, with only "7 hours ago"), so their
+        relative dates would otherwise resolve against the wrong day.
+        """
+        from newsdesk.annotate.time import tag_timexes
+        from newsdesk.annotate.timeline import timeline_events
+
+        row = self.conn.execute(
+            "SELECT published FROM articles WHERE id = ?", (article.duplicate_of,)
+        ).fetchone()
+        anchor = row[0] if row else None
+        if not anchor or anchor == article.published:
+            return
+        article.timexes = list(tag_timexes(article.text, anchor))
+        article.events = timeline_events(article)
 
     def finish(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")

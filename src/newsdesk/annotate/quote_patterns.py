@@ -87,7 +87,9 @@ class QuoteSpan:
     continued: bool = False  # continues a quote opened in the previous paragraph
 
 
-_TERMINAL = tuple(".!?:;\"'\u201d\u2019)]\u00bb")
+# a line that ends a sentence: "... end." / "... end.”" / "... list:"; a line ending
+# in ",”" or mid-phrase runs on into the next line (hard-wrapped text)
+_TERMINAL_RE = re.compile(r"[.!?:;][\"'\u201d\u2019)\]\u00bb]*$|[)\]]$")
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -108,7 +110,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         if out:
             ps, pe = out[-1]
             between = text[pe:s]
-            if between.count("\n") == 1 and not text[ps:pe].endswith(_TERMINAL):
+            if between.count("\n") == 1 and not _TERMINAL_RE.search(text, ps, pe):
                 out[-1] = (ps, e)
                 continue
         out.append((s, e))

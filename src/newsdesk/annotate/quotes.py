@@ -330,6 +330,10 @@ class QuoteFinder:
             ch = ents.resolve_role(word, phrase, ns, self.recent)
             if ch is not None and not (word in ORG_NOUNS and ch.type == "PERSON"):
                 return Speaker(ch.canonical, phrase, ns, ne, ch.type, ch.id)
+        owner = [c for c in subj.lefts if c.dep_ == "poss"]
+        if word in PLURAL_PERSON and owner and _pos(owner[0]) == "PROPN":
+            # "Love's lawyers": a named person's group, not the person
+            return Speaker(_no_det(phrase), phrase, ns, ne, "ORG", None)
         # "A Reuters/Ipsos poll", "Kremlin officials": an organisation inside the phrase;
         # "a spokesperson for Edison": an unnamed role speaks for its organisation
         inner = [mm for mm in ents.mentions if mm.start >= ns and mm.end <= ne]
@@ -380,7 +384,6 @@ class QuoteFinder:
                     return Speaker(ch.canonical, phrase, ns, ne, ch.type, ch.id)
                 kind = "PERSON" if subj in props and len(props) >= 2 else "ORG"
                 return Speaker(name, phrase, ns, ne, kind, None)
-        owner = [c for c in subj.lefts if c.dep_ == "poss"]
         if word in PLURAL_PERSON and owner:
             if _pos(owner[0]) == "PROPN":
                 return Speaker(_no_det(phrase), phrase, ns, ne, "ORG", None)
@@ -696,9 +699,9 @@ class QuoteFinder:
                 and cues.lemma_of(t.text) in (cues.SPEECH | cues.OBJECT)
                 and any(c.dep_ in SUBJ for c in t.children)
             ):
+                # a new attribution starts: stop before its subject ("and Democrats said")
                 subj = next(c for c in t.children if c.dep_ in SUBJ)
-                end = min(end if end > e else u.start(subj.left_edge), u.start(subj.left_edge))
-                end = max(end, e)
+                end = max(e, min(end, u.start(subj.left_edge)))
                 break
             end = u.end(t)
         text = self.text[e:end]

@@ -44,7 +44,7 @@ from newsdesk.stories import features as F
 
 DORMANT_DAYS = 7.0  # a story with no article for a week is over
 JOIN_THRESHOLD = 0.25  # average cosine to a story's members needed to join it online
-MERGE_THRESHOLD = 0.15  # average cosine between two stories (at finalize) to merge them
+MERGE_THRESHOLD = 0.16  # average cosine between two stories (at finalize) to merge them
 CENTROID_TERMS = 150  # terms kept in a centroid (state stays compact)
 INDEX_TERMS = 20  # a story's heaviest terms are its inverted-index keys
 QUERY_TERMS = 15  # an article's heaviest terms are used to look up candidates

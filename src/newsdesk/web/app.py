@@ -388,7 +388,8 @@ def create_app(db_path: str | Path, *, cache_size: int = 1024) -> FastAPI:
         request: Request, entity_id: str, limit: Limit = 50, offset: Offset = 0
     ) -> Response:
         data = queries.entity(conn(), entity_id, limit, offset)
-        svg = timeline_svg(data["timeline"])
+        # Drawn at the width of the page's main column, so its labels keep their size.
+        svg = timeline_svg(data["timeline"], width=760) if len(data["timeline"]) > 1 else ""
         return page(request, "entity.html", {"e": data, "timeline_svg": svg})
 
     # --- outlets ----------------------------------------------------------------------

@@ -13,6 +13,8 @@ import sqlite3
 from collections import OrderedDict
 from typing import Any
 
+from newsdesk.annotate.timeline import TimelineEvent, merge_events
+
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
 # A full-text query matching more articles than this ranks the most recently ingested
@@ -529,15 +531,15 @@ def merged_timeline(
     :func:`newsdesk.annotate.timeline.merge_events`, which compares only reports of
     the same date) becomes one entry listing every source article. A copy
     (``duplicate_of``) is not a source of its own: its report counts for its
-    original, and it is listed under that source's ``copies``. An entry only copies
-    report is dropped when the original is in the database: a copy's words are the
-    original's, and a different date there only comes from resolving "today" against
-    the copy's later publication. ``known`` maps article ids to ``{id, publisher,
-    published}`` already at hand (saves a query for originals). Entries are ordered by
-    date (first day of their period); the newest ``limit`` are kept.
+    original, and it is listed under that source's ``copies``. An entry that only
+    copies report is dropped when their original is in the database: a copy's words
+    are the original's, and a different date there only comes from resolving "today"
+    against the copy's later publication. ``known`` maps article ids to
+    ``{article_id, publisher, published}`` already at hand (saves a query for
+    originals). Entries are ordered by date (first day of their period, then first
+    report); the latest ``limit`` are kept.
     """
-    from newsdesk.annotate.timeline import TimelineEvent, merge_events
-
+    rows = _latest_dates(rows, limit)
     known = dict(known or {})
     missing = sorted({r["duplicate_of"] for r in rows if r["duplicate_of"]} - set(known))
     for i in range(0, len(missing), 500):
@@ -548,7 +550,7 @@ def merged_timeline(
             chunk,
         ):
             known[r["id"]] = _source(r)
-    pairs: list[tuple[Any, str]] = []
+    pairs: list[tuple[TimelineEvent, str]] = []
     row_of: dict[int, sqlite3.Row] = {}
     # Originals first among reports of one date, so an entry's wording, date and link
     # are those of an original report, earliest published first.
@@ -572,7 +574,6 @@ def merged_timeline(
         row_of[id(ev)] = r
         pairs.append((ev, source))
     entries: list[dict[str, Any]] = []
-    quote_ids: set[str] = set()
     for m in merge_events(pairs):
         reports = [row_of[id(ev)] for ev in m.events]
         firsts = [r for r in reports if r["article_id"] in m.sources]
@@ -605,8 +606,6 @@ def merged_timeline(
                 copies.append({**_report(r), "event_id": r["id"]})
         first = reports[0]
         quote_id = next((r["quote_id"] for r in firsts if r["quote_id"]), None)
-        if quote_id:
-            quote_ids.add(quote_id)
         src_list = sorted(sources.values(), key=lambda s: s["published"] or "~")
         outlets = {s["publisher"] or f"\x00{s['article_id']}" for s in src_list}
         entries.append(
@@ -614,7 +613,7 @@ def merged_timeline(
                 "date": m.date,
                 "precision": m.precision,
                 "sort_date": m.sort_date,
-                "label": period_label(m.date, m.precision, m.sort_date),
+                "label": "",
                 "what": first["what"],
                 "who": [w for w in m.who if w.casefold() not in _PRONOUNS],
                 "article_id": first["article_id"],
@@ -628,7 +627,7 @@ def merged_timeline(
             }
         )
     entries = entries[-limit:]
-    wanted = sorted({e["quote_id"] for e in entries if e["quote_id"]} & quote_ids)
+    wanted = sorted({e["quote_id"] for e in entries if e["quote_id"]})
     quotes: dict[str, dict[str, Any]] = {}
     for i in range(0, len(wanted), 500):
         chunk = wanted[i : i + 500]
@@ -639,8 +638,32 @@ def merged_timeline(
         ):
             quotes[q["id"]] = dict(q)
     for e in entries:
+        e["label"] = period_label(e["date"])
         e["quote"] = quotes.get(e["quote_id"]) if e["quote_id"] else None
     return entries
+
+
+def _latest_dates(rows: list[sqlite3.Row], limit: int) -> list[sqlite3.Row]:
+    """The rows that can make the latest ``limit`` merged entries.
+
+    Reports merge only when their date values are equal, so each distinct date value
+    of an original's report makes at least one entry: once the latest sort dates hold
+    ``limit`` such values, every row dated earlier would fall outside the kept
+    entries. Cutting those first keeps the merge linear in what is shown, not in
+    what was read.
+    """
+    by_sort: dict[str, set[str]] = {}
+    for r in rows:
+        if r["duplicate_of"] is None:  # a copy's report may be dropped: not counted
+            by_sort.setdefault(r["sort_date"], set()).add(r["date"])
+    seen = 0
+    cutoff = ""
+    for sort_date in sorted(by_sort, reverse=True):
+        seen += len(by_sort[sort_date])
+        if seen >= limit:
+            cutoff = sort_date
+            break
+    return [r for r in rows if r["sort_date"] >= cutoff] if cutoff else rows
 
 
 _MONTHS = [
@@ -663,7 +686,7 @@ _PERIOD = re.compile(
 )
 
 
-def period_label(value: str, precision: str, sort_date: str | None = None) -> str:
+def period_label(value: str) -> str:
     """A TIMEX3 calendar value as a reader says it, never more precise than it is.
 
     ``2025-04-07`` -> "7 Apr 2025", ``2025-W15`` -> "week of 7 Apr 2025",
@@ -1039,8 +1062,8 @@ def entity_timeline(
     """Dated events involving an entity, merged across outlets, oldest first.
 
     An event involves the entity when one of its mentions (a name, or a pronoun that
-    coreference linked to it) lies inside the event's sentence, or when the sentence
-    holds one of its quotes. Only the latest ``ENTITY_TIMELINE_WINDOW`` mentions and
+    coreference linked to it) lies inside the event's sentence, or when one of its
+    quotes overlaps the sentence. Only the latest ``ENTITY_TIMELINE_WINDOW`` mentions and
     quotes are read; of the merged entries the latest ``limit`` are kept.
     """
     rows = conn.execute(
@@ -1052,9 +1075,10 @@ def entity_timeline(
         " JOIN articles a ON a.id = e.article_id"
         " UNION"
         f" SELECT {_EVENT_COLS} FROM"
-        " (SELECT id, article_id FROM quotes WHERE speaker_entity_id = ?"
+        " (SELECT article_id, start, end FROM quotes WHERE speaker_entity_id = ?"
         "  ORDER BY rowid DESC LIMIT ?) q"
-        " JOIN events e ON e.article_id = q.article_id AND e.quote_id = q.id"
+        " JOIN events e ON e.article_id = q.article_id AND e.start < q.end"
+        "  AND q.start < e.end"
         " JOIN articles a ON a.id = e.article_id",
         (entity_id, ENTITY_TIMELINE_WINDOW, entity_id, ENTITY_TIMELINE_WINDOW),
     ).fetchall()

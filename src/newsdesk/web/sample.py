@@ -350,9 +350,18 @@ def _fill(conn: sqlite3.Connection) -> None:
         s_start = max(s_start, para + 2 if para >= 0 else 0)
         s_end = text.find(".", end)
         s_end = len(text) if s_end < 0 else s_end + 1
+        # The event's quote: the first quote that overlaps its sentence.
+        quote_id = next(
+            (
+                q["id"]
+                for q in quotes
+                if q["article_id"] == aid and q["start"] < s_end and s_start < q["end"]
+            ),
+            None,
+        )
         conn.execute(
             "INSERT INTO events(id, article_id, date, precision, sort_date, start, end, what,"
-            " who, timex_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " who, timex_id, quote_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 f"ev{i}",
                 aid,
@@ -364,6 +373,7 @@ def _fill(conn: sqlite3.Connection) -> None:
                 text[s_start:s_end],
                 json.dumps([]),
                 f"t{i}",
+                quote_id,
             ),
         )
     x_text = texts["x1"]
