@@ -125,6 +125,21 @@ def without(snap: dict[str, list[dict[str, Any]]], kind: str, *fields: str) -> d
     return out
 
 
+def copies_that_differ(
+    a: dict[str, list[dict[str, Any]]], b: dict[str, list[dict[str, Any]]]
+) -> set[str]:
+    """Ids of articles whose ``duplicate_of`` differs between two snapshots."""
+    dup_a = {r["id"]: r["duplicate_of"] for r in a["articles"]}
+    dup_b = {r["id"]: r["duplicate_of"] for r in b["articles"]}
+    return {aid for aid in dup_a.keys() | dup_b.keys() if dup_a.get(aid) != dup_b.get(aid)}
+
+
+def drop_timexes_of(snap: dict[str, list[dict[str, Any]]], ids: set[str]) -> dict[str, Any]:
+    out = dict(snap)
+    out["timexes"] = [r for r in snap["timexes"] if r["article_id"] not in ids]
+    return out
+
+
 def diff(
     a: dict[str, list[dict[str, Any]]],
     b: dict[str, list[dict[str, Any]]],

@@ -620,3 +620,18 @@ def test_cut_and_corrupted_demo_files_never_raise(tmp_path: Path) -> None:
                 if isinstance(o, Skip):
                     assert o.reason and "\n" not in o.reason
                     assert not o.reason.startswith("unreadable ("), o  # no reader bug path
+
+
+def test_feed_entry_with_plain_text_description_is_read_as_text(tmp_path):
+    rss = tmp_path / "plain.rss"
+    rss.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour wire</title>'
+        "<item><title>Ferry back</title><link>https://example.org/ferry</link>"
+        "<description>The ferry to Oster Point runs again &amp; on time, the operator said."
+        "</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    (doc,) = list(read_inputs([rss]))
+    assert isinstance(doc, Document)
+    assert doc.kind == "text"
+    assert doc.content.startswith("The ferry to Oster Point runs again & on time")

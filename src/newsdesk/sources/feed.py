@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import email.utils
+import html
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -47,6 +49,9 @@ def _authors(entry: Any) -> list[str]:
     return names
 
 
+_HAS_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+
+
 def _body(entry: Any) -> tuple[InputKind, str] | None:
     """The entry's fullest content (content:encoded / Atom content), else its summary."""
     best: tuple[str, str] | None = None
@@ -62,8 +67,9 @@ def _body(entry: Any) -> tuple[InputKind, str] | None:
     if best is None:
         return None
     ctype, value = best
-    if ctype == "text/plain":
-        return "text", normalize_newlines(value)
+    # RSS descriptions are often plain text even when the feed calls them HTML
+    if ctype == "text/plain" or not _HAS_TAG.search(value):
+        return "text", normalize_newlines(html.unescape(value) if ctype != "text/plain" else value)
     return "html", value
 
 

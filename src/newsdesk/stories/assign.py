@@ -245,9 +245,9 @@ class StoryAssigner:
                     return sid
         tf = F.hashed_tf(article)
         self.df.add(tf.keys())
-        vec = self.df.weigh(tf)
+        vec, query = self.df.weigh_top(tf, QUERY_TERMS)
         self._advance(t)
-        scored = self._score_candidates(vec, t)
+        scored = self._score_candidates(vec, query, t)
         best = scored[0] if scored else None
         if best is not None and best[0] >= self.join_threshold:
             story = self.stories[best[1]]
@@ -258,11 +258,11 @@ class StoryAssigner:
         self._remember(
             article.id, self._neighbours(vec, [sid for _, sid in scored[:NEIGHBOUR_STORIES]])
         )
-        old_terms = story.index_terms
         story.add_vector(vec)
         story.members.append((article.id, F.top_k(vec, MEMBER_TERMS)))
         self._touch(story, t)
-        self._reindex(story, old_terms)
+        if story.n <= 8 or story.n % 4 == 0:  # a grown story's top terms change slowly
+            self._reindex(story, story.index_terms)
         self.story_of[article.id] = story.id
         return story.id
 
@@ -328,9 +328,11 @@ class StoryAssigner:
         self._save_df()
 
     # -- candidates and scores ---------------------------------------------------------
-    def _score_candidates(self, vec: dict[int, float], t: float | None) -> list[tuple[float, str]]:
+    def _score_candidates(
+        self, vec: dict[int, float], query: list[int], t: float | None
+    ) -> list[tuple[float, str]]:
         hits: dict[str, int] = {}
-        for term in F.top_k(vec, QUERY_TERMS):
+        for term in query:
             for sid in self._index.get(term, ()):
                 hits[sid] = hits.get(sid, 0) + 1
         if len(hits) > MAX_CANDIDATES:

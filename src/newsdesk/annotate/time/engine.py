@@ -1207,7 +1207,12 @@ def tag_with_rules(text: str, anchor: str | None) -> list[tuple[Timex, str]]:
     ctx = _Ctx(text=text, anchor=_anchor_date(anchor))
     out: list[tuple[Timex, str]] = []
     for s, e, prio, m, handler in taken:
-        res = handler(m, ctx)
+        try:
+            res = handler(m, ctx)
+        except (ValueError, OverflowError):
+            # an anchor at the calendar's edge (feeds use 9999-12-31 as "never"):
+            # "next year" has no value there, so the expression gets none
+            continue
         if res is None:
             continue
         typ, value = res[0], res[1]
