@@ -170,6 +170,7 @@ class CorpusWriter:
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
+            self.linker.reset()  # its in-memory index ran ahead of the rolled-back rows
             raise
         return duplicates
 

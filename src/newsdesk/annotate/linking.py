@@ -96,7 +96,7 @@ class EntityLinker:
 
     def _index(self, ent: _Entity) -> None:
         self.by_id[ent.id] = ent
-        for alias in {ent.name, *ent.aliases}:
+        for alias in dict.fromkeys([ent.name, *ent.aliases]):  # ordered: deterministic
             self.by_key.setdefault((ent.type, name_key(alias, ent.type)), ent.id)
         if ent.type == "PERSON":
             toks = name_tokens(ent.name)
@@ -163,7 +163,7 @@ class EntityLinker:
             elif etype == "PERSON" and fullness(canonical) > fullness(ent.name):
                 ent.name = " ".join(canonical.split())
                 self._index(ent)
-            for form in {canonical, *(m.text for m in ms)}:
+            for form in dict.fromkeys([canonical, *(m.text for m in ms)]):
                 form = " ".join(form.split())
                 if form != ent.name and form not in ent.aliases and len(form) <= 80:
                     ent.aliases.append(form)
