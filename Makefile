@@ -29,7 +29,7 @@ demo: install
 
 test: dev
 	$(BIN)/ruff check src tests bench
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 lint: dev
 	$(BIN)/ruff check src tests bench

@@ -167,6 +167,9 @@ class CorpusWriter:
                 writer.insert_events(self.conn, article.id, article.events)
                 if others:
                     writer.set_duplicate_of(self.conn, others)
+            # Story rows and clusterer state go with the batch's articles, so readers never
+            # see a story id without its story and a resumed run starts from this state.
+            self.stories.finalize()
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
