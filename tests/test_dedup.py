@@ -240,6 +240,31 @@ def test_edited_rewrite_is_a_duplicate():
     assert similarity(text(edited), text(WIRE)).duplicate
 
 
+def test_short_story_padded_with_local_paragraphs_is_a_duplicate():
+    # a local outlet keeps the lede, drops half the story and adds its own paragraphs
+    base = WIRE[:5]
+    padded = [
+        WIRE[0],
+        "Residents of the harbour district said they had noticed the pier swaying in strong "
+        "winds last winter and had written to the council about it twice.",
+        WIRE[3],
+        "The council's transport committee will discuss parking near the ferry terminal, "
+        "where the pontoon is being built, at its next meeting on the first of June.",
+        "Our reporter visited the pontoon on Wednesday and counted eleven boats already tied "
+        "up there, with more expected to arrive over the weekend from the north pier.",
+    ]
+    m = similarity(text(padded), text(base))
+    assert m.containment < 0.45 and m.lede_min > 0.8
+    assert m.duplicate
+
+
+def test_same_opening_with_a_different_body_is_not_a_duplicate():
+    a = [WIRE[0]] + OTHER
+    m = similarity(text(a), text(WIRE))
+    assert m.lede_min > 0.8 and m.containment < 0.3
+    assert not m.duplicate
+
+
 def test_own_report_of_the_same_event_is_not_a_duplicate():
     m = similarity(text(OWN_REPORT), text(WIRE))
     assert not m.duplicate and m.containment < 0.2

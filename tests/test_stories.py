@@ -307,3 +307,97 @@ def test_basil_bcubed(tmp_path: Path) -> None:
     run(c, arts)
     assert bcubed(stories_of(c), gold)["f1"] >= 0.95
     c.close()
+
+
+def _syllable_corpus(n_events: int, seed: int) -> list[Article]:
+    """Invented articles: events of a few shared topics over ten weeks, copies, undated."""
+    import random
+
+    rng = random.Random(seed)
+    syl = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+
+    def word(k: int) -> str:
+        return "".join(rng.choice(syl) for _ in range(k))
+
+    topics = [[word(3) for _ in range(10)] for _ in range(4)]
+    common = [word(2) for _ in range(60)]
+    out: list[Article] = []
+    for e in range(n_events):
+        vocab = rng.sample(topics[e % len(topics)], 5) + [word(3) for _ in range(4)]
+        place = word(3).title()
+        day0 = rng.randrange(70)
+        for j in range(rng.randint(1, 5)):
+            body = " ".join(
+                rng.choice(vocab) if rng.random() < 0.4 else rng.choice(common) for _ in range(60)
+            )
+            title = f"{place} {' '.join(rng.sample(vocab, 3))}"
+            text = f"The {place} {body} in {place}. Officials counted {rng.randint(2, 99)}."
+            d = 1 + day0 + rng.randint(0, 3)
+            pub = None if rng.random() < 0.05 else f"2024-{1 + d // 28:02d}-{1 + d % 28:02d}"
+            out.append(art(f"e{e}a{j}", title, text, pub, publisher=f"Outlet {j}"))
+            if rng.random() < 0.15:
+                out.append(art(f"e{e}c{j}", title, text, pub, duplicate_of=f"e{e}a{j}"))
+    rng.shuffle(out)
+    # Copies after their originals, as dedup marks them.
+    return sorted(out, key=lambda a: a.duplicate_of is not None)
+
+
+def _batches(arts: list[Article], size: int) -> list[list[Article]]:
+    return [arts[i : i + size] for i in range(0, len(arts), size)]
+
+
+def _run_batches(
+    conn: sqlite3.Connection, sa: StoryAssigner, batches: list[list[Article]]
+) -> dict[str, tuple[str, dict[str, float]]]:
+    """Assign batches as ``CorpusWriter`` does (sorted by date, one transaction each)."""
+    out = {}
+    for batch in batches:
+        conn.execute("BEGIN IMMEDIATE")
+        for a in sorted(batch, key=lambda x: (0, x.published) if x.published else (1, "")):
+            a.story_id = sa.assign(a)
+            sims = sa.similarities(a.id)
+            store(conn, a, sims)
+            out[a.id] = (a.story_id, sims)
+        sa.finalize()
+        conn.execute("COMMIT")
+    return out
+
+
+def _db_state(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
+    return {
+        "articles": conn.execute("SELECT id, story_id FROM articles ORDER BY id").fetchall(),
+        "stories": conn.execute(
+            "SELECT id, title, summary, first_published, last_published, publishers,"
+            " independent_sources, article_count, copy_count, entities, merged_into"
+            " FROM stories ORDER BY id"
+        ).fetchall(),
+        "state": conn.execute("SELECT * FROM story_state ORDER BY story_id").fetchall(),
+        "members": conn.execute("SELECT * FROM story_members ORDER BY id").fetchall(),
+        "meta": conn.execute("SELECT * FROM story_meta ORDER BY key").fetchall(),
+    }
+
+
+@pytest.mark.parametrize("join_threshold", [0.25, 0.6])
+def test_restart_between_batches_changes_nothing(tmp_path: Path, join_threshold: float) -> None:
+    """A new assigner on the committed db goes on exactly as the one that kept running."""
+    arts = _syllable_corpus(70, seed=7)
+    batches = _batches(arts, 16)
+    half = len(batches) // 2
+    kw = {"join_threshold": join_threshold}
+
+    one = connect(tmp_path / "one.db")
+    ref = _run_batches(one, StoryAssigner(one, run_id=1, **kw), batches)  # type: ignore[arg-type]
+    two = connect(tmp_path / "two.db")
+    got = _run_batches(two, StoryAssigner(two, run_id=1, **kw), batches[:half])  # type: ignore[arg-type]
+    got |= _run_batches(two, StoryAssigner(two, run_id=1, **kw), batches[half:])  # type: ignore[arg-type]
+
+    assert len({sid for sid, _ in ref.values()}) > 10, "the corpus must make many stories"
+    assert any(sims for _, sims in ref.values())
+    assert got == ref, "story ids and similarity maps as assigned"
+    state_one, state_two = _db_state(one), _db_state(two)
+    for key in state_one:
+        assert state_two[key] == state_one[key], key
+    if join_threshold > 0.5:
+        assert any(r[10] for r in state_one["stories"]), "merges happened and resumed alike"
+    one.close()
+    two.close()

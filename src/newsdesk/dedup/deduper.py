@@ -9,7 +9,9 @@ A pair is a duplicate when, over the word shingles of the two bodies (see
 * the containment is at least ``MIN_CONTAINMENT`` and each lede (first long prose
   line) is found at least ``MIN_LEDE`` in the other text, or
 * the containment is at least ``LEDE_CONTAINMENT`` and one lede is found at least
-  ``ONE_LEDE`` in the other (a rewrite that moved a paragraph above the lede).
+  ``ONE_LEDE`` in the other (a rewrite that moved a paragraph above the lede), or
+* the containment is at least ``SAME_OPENING_CONTAINMENT`` and each lede is found at
+  least ``SAME_OPENING`` in the other (a short story padded with local paragraphs).
 
 Containment rather than Jaccard keeps trimmed copies and excerpts; the lede test tells
 an outlet's rewrite of a wire story (paragraphs dropped, local paragraphs added, the
@@ -36,6 +38,8 @@ MIN_CONTAINMENT = 0.45
 MIN_LEDE = 0.3
 LEDE_CONTAINMENT = 0.6
 ONE_LEDE = 0.4
+SAME_OPENING_CONTAINMENT = 0.3
+SAME_OPENING = 0.8
 MIN_SHINGLES = 20  # shorter texts are only matched exactly
 MIN_EXACT_TOKENS = 10  # an empty or near-empty body says nothing
 
@@ -59,6 +63,8 @@ class Match:
         if self.exact or self.containment >= STRONG_CONTAINMENT:
             return True
         if self.containment >= LEDE_CONTAINMENT and self.lede_max >= ONE_LEDE:
+            return True
+        if self.containment >= SAME_OPENING_CONTAINMENT and self.lede_min >= SAME_OPENING:
             return True
         return self.containment >= MIN_CONTAINMENT and self.lede_min >= MIN_LEDE
 

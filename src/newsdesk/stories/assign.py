@@ -50,6 +50,7 @@ INDEX_TERMS = 20  # a story's heaviest terms are its inverted-index keys
 QUERY_TERMS = 15  # an article's heaviest terms are used to look up candidates
 MAX_CANDIDATES = 40  # stories scored per article, the best by shared index terms
 MEMBER_TERMS = 200  # terms kept per live member (article-article similarities)
+LIVE_MEMBERS = 50  # a story's most recent members compared for an article's neighbours
 NEIGHBOURS = 10  # entries in an article's ``similarity`` map
 NEIGHBOUR_STORIES = 10  # candidate stories whose live members are compared for it
 KEEP_SIMILARITIES = 10_000  # similarity maps kept for ``similarities()``
@@ -98,12 +99,13 @@ class Story:
 
     The centroid is the sum of the members' vectors (copies excluded), so that the
     average cosine of an article to the members is ``dot(vec, centroid) / n``. A story
-    that went dormant keeps it packed in two small arrays to bound memory.
+    that went dormant keeps it packed in two arrays (losslessly, in the dict's order:
+    the state read back after a restart must be bit-for-bit the session's).
     """
 
     __slots__ = (
         "id", "_c", "_keys", "_vals", "n", "copies", "first", "last", "members",
-        "index_terms", "touched", "new",
+        "index_terms", "indexed", "touched", "new",
     )  # fmt: skip
 
     def __init__(self, story_id: str, new: bool = False) -> None:
@@ -115,8 +117,10 @@ class Story:
         self.copies = 0
         self.first: float | None = None
         self.last: float | None = None
-        self.members: list[tuple[str, dict[int, float]]] = []  # live members of this session
-        self.index_terms: tuple[int, ...] = ()
+        # The last LIVE_MEMBERS members (article id, vector); None: not read from the db yet.
+        self.members: list[tuple[str, dict[int, float]]] | None = []
+        self.index_terms: tuple[int, ...] = ()  # its inverted-index keys (persisted)
+        self.indexed = False  # whether it is in the assigner's index now
         self.touched = False
         self.new = new
 
@@ -136,19 +140,16 @@ class Story:
         return dict(zip(self._keys.tolist(), self._vals.tolist(), strict=True))
 
     def pack(self) -> None:
-        """Keep only the heaviest terms, in arrays (a dormant story is rarely read)."""
+        """Keep the centroid in arrays (a dormant story is rarely read); lossless."""
         if self._c is not None:
-            c = F.top_k(self._c, CENTROID_TERMS)
+            c = self._c
             self._keys = np.fromiter(c.keys(), dtype=np.uint32, count=len(c))
-            self._vals = np.fromiter(c.values(), dtype=np.float32, count=len(c))
+            self._vals = np.fromiter(c.values(), dtype=np.float64, count=len(c))
             self._c = None
 
     def top_terms(self, k: int) -> tuple[int, ...]:
         """The ``k`` heaviest centroid terms (its inverted-index keys)."""
-        if self._c is not None:
-            return tuple(F.top_k(self._c, k))
-        assert self._keys is not None and self._vals is not None
-        return tuple(self._keys[np.argsort(-self._vals)[:k]].tolist())
+        return tuple(F.top_k(self.view(), k))
 
     def add_time(self, t: float | None) -> None:
         if t is None:
@@ -180,23 +181,36 @@ class Story:
 
     # -- persistence ---------------------------------------------------------------------
     def to_blob(self) -> bytes:
-        c = F.top_k(self.view(), CENTROID_TERMS)
-        head = json.dumps({"n": self.n, "k": self.copies, "f": self.first, "l": self.last})
+        """Version 2: the whole centroid in float64 and in its order, and the index keys.
+
+        Nothing is rounded or truncated here: a story read back must score, truncate and
+        break ties exactly as the one that stayed in memory.
+        """
+        c = self.view()
+        head = json.dumps(
+            {"n": self.n, "k": self.copies, "f": self.first, "l": self.last,
+             "i": list(self.index_terms)}
+        )  # fmt: skip
         keys = np.fromiter(c.keys(), dtype="<u4", count=len(c))
-        vals = np.fromiter(c.values(), dtype="<f4", count=len(c))
-        return struct.pack("<HI", 1, len(head)) + head.encode() + keys.tobytes() + vals.tobytes()
+        vals = np.fromiter(c.values(), dtype="<f8", count=len(c))
+        return struct.pack("<HI", 2, len(head)) + head.encode() + keys.tobytes() + vals.tobytes()
 
     @classmethod
     def from_blob(cls, story_id: str, blob: bytes) -> Story:
-        _version, hlen = struct.unpack_from("<HI", blob)
+        version, hlen = struct.unpack_from("<HI", blob)
         head = json.loads(blob[6 : 6 + hlen])
         rest = blob[6 + hlen :]
-        n = len(rest) // 8
+        width = 8 if version >= 2 else 4  # version 1: float32 values, no index keys
+        n = len(rest) // (4 + width)
         s = cls(story_id)
         s._c = None
+        s.members = None
         s._keys = np.frombuffer(rest[: 4 * n], dtype="<u4").astype(np.uint32)
-        s._vals = np.frombuffer(rest[4 * n :], dtype="<f4").astype(np.float32)
+        s._vals = np.frombuffer(rest[4 * n :], dtype="<f8" if version >= 2 else "<f4").astype(
+            np.float64
+        )
         s.n, s.copies, s.first, s.last = head["n"], head["k"], head["f"], head["l"]
+        s.index_terms = tuple(head.get("i", ()))
         return s
 
 
@@ -219,13 +233,20 @@ class StoryAssigner:
         self.merge_threshold = merge_threshold
         self.window = dormant_days
         self.embedder = embedder  # seam only, not used yet: see Embedder
+        # Exact resume: everything that steers a decision is a function of the committed
+        # database. Per batch (between two ``finalize``) the assigner works on ``_active``:
+        # the stories it read from the database or created in this batch. ``stories`` is
+        # only a parse cache of stored states (each equal to its stored blob), kept for the
+        # stories of the last batch; the index, heap and window restart empty each batch.
         self.stories: dict[str, Story] = {}
-        self.story_of: dict[str, str] = {}  # article id -> story id (this session)
+        self._active: dict[str, Story] = {}
+        self.story_of: dict[str, str] = {}  # article id -> story id (this batch)
         self._sims: dict[str, dict[str, float]] = {}
         self._index: dict[int, set[str]] = {}
         self._heap: list[tuple[float, str]] = []  # (last day, story) for dormancy
         self._horizon: float | None = None  # stories ending before it are out of the index
         self._loaded_from: float | None = None  # stored stories ending after it are loaded
+        self._started = False  # undated stored stories are loaded once per batch
         self._log: list[tuple[str, str, str | None]] = []  # (story, action, other)
         self.df = self._load_df()
 
@@ -233,6 +254,8 @@ class StoryAssigner:
     def assign(self, article: Article) -> str:
         """Return the story id of ``article`` (called in time order, before it is stored)."""
         t = day_number(article.published)
+        if not self._started:
+            self._load_undated()
         if article.duplicate_of:
             sid = self._story_of_article(article.duplicate_of)
             if sid is not None:
@@ -253,13 +276,13 @@ class StoryAssigner:
             story = self.stories[best[1]]
         else:
             story = Story(story_id_for(article.id), new=True)
-            self.stories[story.id] = story
+            self.stories[story.id] = self._active[story.id] = story
             self._log.append((story.id, "create", None))
         self._remember(
             article.id, self._neighbours(vec, [sid for _, sid in scored[:NEIGHBOUR_STORIES]])
         )
         story.add_vector(vec)
-        story.members.append((article.id, F.top_k(vec, MEMBER_TERMS)))
+        self._add_member(story, article.id, vec)
         self._touch(story, t)
         if story.n <= 8 or story.n % 4 == 0:  # a grown story's top terms change slowly
             self._reindex(story, story.index_terms)
@@ -284,7 +307,8 @@ class StoryAssigner:
 
         merged = self._merge_pass()
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        touched = [s for s in self.stories.values() if s.touched and s.id not in merged]
+        touched = [s for s in self._active.values() if s.touched and s.id not in merged]
+        fresh: dict[str, Story] = {}
         for s in touched:
             row = story_row(self.conn, s.id, s.view(), self.df)
             self.conn.execute(
@@ -304,12 +328,21 @@ class StoryAssigner:
                     row["copy_count"], json.dumps(row["entities"]), self.run_id, self.run_id,
                 ),
             )  # fmt: skip
+            blob = s.to_blob()
             self.conn.execute(
-                "INSERT INTO story_state (story_id, state) VALUES (?, ?)"
-                " ON CONFLICT(story_id) DO UPDATE SET state = excluded.state",
-                (s.id, s.to_blob()),
+                "INSERT INTO story_state (story_id, state, last_day) VALUES (?, ?, ?)"
+                " ON CONFLICT(story_id) DO UPDATE SET state = excluded.state,"
+                " last_day = excluded.last_day",
+                (s.id, blob, s.last),
             )
-            s.touched = s.new = False
+            if s.n > 2 * LIVE_MEMBERS:  # only the last LIVE_MEMBERS vectors are ever read
+                self.conn.execute(
+                    "DELETE FROM story_members WHERE story_id = ? AND id < (SELECT id FROM"
+                    " story_members WHERE story_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                    (s.id, s.id, LIVE_MEMBERS - 1),
+                )
+            # The session goes on with exactly what a restart would read back.
+            fresh[s.id] = Story.from_blob(s.id, blob)
         for gone, target in merged.items():
             # A story founded and merged away in this run still gets a row: its id stays
             # traceable (a copy's original may name it, a user may have seen it).
@@ -326,6 +359,25 @@ class StoryAssigner:
         )
         self._log.clear()
         self._save_df()
+        self._reset(fresh, merged)
+
+    def _reset(self, fresh: dict[str, Story], merged: dict[str, str]) -> None:
+        """Start the next batch from the committed state alone (see ``__init__``)."""
+        cache: dict[str, Story] = {}
+        for sid, s in self._active.items():
+            if sid in merged or not s.n:
+                continue
+            s = fresh.get(sid, s)
+            s.pack()
+            s.indexed = s.touched = s.new = False
+            cache[sid] = s
+        self.stories = cache
+        self._active = {}
+        self.story_of = {}
+        self._index = {}
+        self._heap = []
+        self._horizon = self._loaded_from = None
+        self._started = False
 
     # -- candidates and scores ---------------------------------------------------------
     def _score_candidates(
@@ -336,11 +388,12 @@ class StoryAssigner:
             for sid in self._index.get(term, ()):
                 hits[sid] = hits.get(sid, 0) + 1
         if len(hits) > MAX_CANDIDATES:
-            ranked = heapq.nlargest(MAX_CANDIDATES, hits.items(), key=lambda kv: kv[1])
+            # Ties broken by id: set order varies between processes (hash seeds).
+            ranked = heapq.nlargest(MAX_CANDIDATES, hits.items(), key=lambda kv: (kv[1], kv[0]))
             hits = dict(ranked)
         scored = []
         for sid in hits:
-            s = self.stories[sid]
+            s = self._active[sid]
             if s.compatible(t, self.window):
                 scored.append((s.score(vec), sid))
         scored.sort(reverse=True)
@@ -349,33 +402,84 @@ class StoryAssigner:
     def _neighbours(self, vec: dict[int, float], sids: Iterable[str]) -> dict[str, float]:
         sims: list[tuple[float, str]] = []
         for sid in sids:
-            for aid, mvec in self.stories[sid].members[-50:]:
+            for aid, mvec in self._members(self._active[sid]):
                 sims.append((F.dot(vec, mvec), aid))
         best = heapq.nlargest(NEIGHBOURS, sims)
         return {aid: round(s, 4) for s, aid in best if s > 0.0}
 
+    # -- members -------------------------------------------------------------------------
+    def _add_member(self, story: Story, article_id: str, vec: dict[int, float]) -> None:
+        """Store a member's vector (top terms, float32) and keep it if the list is loaded."""
+        top = F.top_k(vec, MEMBER_TERMS)
+        keys = np.fromiter(top.keys(), dtype="<u4", count=len(top))
+        vals = np.fromiter(top.values(), dtype="<f4", count=len(top))
+        self.conn.execute(
+            "INSERT INTO story_members (article_id, story_id, vec) VALUES (?,?,?)",
+            (article_id, story.id, keys.tobytes() + vals.tobytes()),
+        )
+        if story.members is not None:
+            # The float32 values, as a restart reads them back.
+            story.members.append(
+                (
+                    article_id,
+                    dict(zip(keys.tolist(), vals.astype(np.float64).tolist(), strict=True)),
+                )
+            )
+            del story.members[:-LIVE_MEMBERS]
+
+    def _members(self, story: Story) -> list[tuple[str, dict[int, float]]]:
+        """The story's last ``LIVE_MEMBERS`` members, oldest first (read once per batch)."""
+        if story.members is None:
+            rows = self.conn.execute(
+                "SELECT article_id, vec FROM story_members WHERE story_id = ?"
+                " ORDER BY id DESC LIMIT ?",
+                (story.id, LIVE_MEMBERS),
+            ).fetchall()
+            members = []
+            for aid, blob in reversed(rows):
+                n = len(blob) // 8
+                keys = np.frombuffer(blob[: 4 * n], dtype="<u4").tolist()
+                vals = np.frombuffer(blob[4 * n :], dtype="<f4").astype(np.float64).tolist()
+                members.append((aid, dict(zip(keys, vals, strict=True))))
+            story.members = members
+        return story.members
+
     # -- index maintenance ---------------------------------------------------------------
     def _reindex(self, story: Story, old: tuple[int, ...]) -> None:
         new = story.top_terms(INDEX_TERMS)
-        for term in set(old) - set(new):
-            posting = self._index.get(term)
-            if posting is not None:
-                posting.discard(story.id)
-                if not posting:
-                    del self._index[term]
+        if story.indexed:
+            for term in set(old) - set(new):
+                posting = self._index.get(term)
+                if posting is not None:
+                    posting.discard(story.id)
+                    if not posting:
+                        del self._index[term]
         for term in new:
             self._index.setdefault(term, set()).add(story.id)
         story.index_terms = new
+        story.indexed = True
+
+    def _index_story(self, story: Story) -> None:
+        """Put a story (back) in the index under its persisted keys (new ones if none)."""
+        if story.indexed:
+            return
+        if not story.index_terms:
+            self._reindex(story, ())
+            return
+        for term in story.index_terms:
+            self._index.setdefault(term, set()).add(story.id)
+        story.indexed = True
 
     def _unindex(self, story: Story) -> None:
-        for term in story.index_terms:
-            posting = self._index.get(term)
-            if posting is not None:
-                posting.discard(story.id)
-                if not posting:
-                    del self._index[term]
-        story.index_terms = ()
-        story.members.clear()  # member vectors only serve live neighbours: free them
+        if story.indexed:
+            for term in story.index_terms:
+                posting = self._index.get(term)
+                if posting is not None:
+                    posting.discard(story.id)
+                    if not posting:
+                        del self._index[term]
+        story.indexed = False
+        story.members = None  # member vectors only serve live neighbours: free them
         story.pack()
 
     def _touch(self, story: Story, t: float | None) -> None:
@@ -394,54 +498,75 @@ class StoryAssigner:
         self._horizon = t - self.window
         while self._heap and self._heap[0][0] < self._horizon:
             _, sid = heapq.heappop(self._heap)
-            s = self.stories.get(sid)
-            if s is not None and s.last is not None and s.last < self._horizon and s.index_terms:
+            s = self._active.get(sid)
+            if s is not None and s.last is not None and s.last < self._horizon and s.indexed:
                 self._unindex(s)
 
     def _rewind(self, t: float) -> None:
-        """An article older than the window (a new batch): re-index the stories it may join."""
+        """An article older than the window: re-index this batch's stories it may join."""
         lo = t - self.window
-        for s in self.stories.values():
-            if s.last is not None and s.last >= lo and not s.index_terms and s.n:
-                self._reindex(s, ())
+        for s in self._active.values():
+            if s.last is not None and s.last >= lo and not s.indexed and s.n:
+                self._index_story(s)
                 heapq.heappush(self._heap, (s.last, s.id))
 
+    def _stored(self, sid: str, blob: bytes | None = None) -> Story:
+        """The batch's story ``sid``: this batch's object, else the cached or stored state."""
+        s = self._active.get(sid)
+        if s is None:
+            s = self.stories.get(sid)
+            if s is None:
+                if blob is None:
+                    blob = self.conn.execute(
+                        "SELECT state FROM story_state WHERE story_id = ?", (sid,)
+                    ).fetchone()[0]
+                s = self.stories[sid] = Story.from_blob(sid, blob)
+            self._active[sid] = s
+        return s
+
+    def _load_where(self, where: str, args: list[float]) -> list[Story]:
+        """Stored stories matching ``where`` (ids only: states come from the cache if there)."""
+        sql = f"SELECT story_id FROM story_state WHERE {where} ORDER BY story_id"
+        return [self._stored(sid) for (sid,) in self.conn.execute(sql, args).fetchall()]
+
+    def _load_range(self, lo: float, hi: float | None) -> list[Story]:
+        """Stored stories whose last article is on day ``lo`` or later (before ``hi``)."""
+        if hi is None:
+            return self._load_where("last_day >= ?", [lo])
+        return self._load_where("last_day >= ? AND last_day < ?", [lo, hi])
+
+    def _load_undated(self) -> None:
+        """Index the stored undated stories: like the session's, they never go dormant."""
+        self._started = True
+        for s in self._load_where("last_day IS NULL", []):
+            if s.n and s.last is None:
+                self._index_story(s)
+
     def _load_window(self, t: float) -> None:
-        """Load stored stories (earlier runs) that may be live at day ``t``."""
+        """Load stored stories (earlier batches) that may be live at day ``t``."""
         lo = t - self.window
         if self._loaded_from is not None and lo >= self._loaded_from:
             return
-        sql = (
-            "SELECT s.id, st.state FROM stories s JOIN story_state st ON st.story_id = s.id"
-            " WHERE s.merged_into IS NULL AND s.last_published >= ?"
-        )
-        args: list[str] = [day_string(lo)]
-        if self._loaded_from is not None:
-            sql += " AND s.last_published < ?"
-            args.append(day_string(self._loaded_from))
-        for sid, blob in self.conn.execute(sql, args):
-            s = self.stories.get(sid)
-            if s is None:
-                s = self.stories[sid] = Story.from_blob(sid, blob)
-            if s.n and not s.index_terms:  # also one loaded earlier for a copy, unindexed
-                self._reindex(s, ())
+        for s in self._load_range(lo, self._loaded_from):
+            if s.n and not s.indexed:  # also one loaded earlier for a copy, unindexed
+                self._index_story(s)
                 if s.last is not None:
                     heapq.heappush(self._heap, (s.last, s.id))
         self._loaded_from = lo
 
     def _get(self, sid: str) -> Story | None:
-        """A story by id, loading it from the database if this session has not seen it."""
-        s = self.stories.get(sid)
+        """A story by id: this batch's, else the stored one (not indexed by this)."""
+        s = self._active.get(sid)
         if s is not None:
             return s
-        row = self.conn.execute(
-            "SELECT st.state FROM story_state st WHERE st.story_id = ?", (sid,)
-        ).fetchone()
-        if row is None:
-            return None
-        s = Story.from_blob(sid, row[0])
-        self.stories[sid] = s
-        return s
+        if sid not in self.stories:
+            row = self.conn.execute(
+                "SELECT state FROM story_state WHERE story_id = ?", (sid,)
+            ).fetchone()
+            if row is None:
+                return None
+            return self._stored(sid, row[0])
+        return self._stored(sid)
 
     def _story_of_article(self, article_id: str) -> str | None:
         sid = self.story_of.get(article_id)
@@ -470,9 +595,17 @@ class StoryAssigner:
         merged first and the merged story's links are recomputed, until no pair of
         time-compatible stories reaches ``merge_threshold``.
         """
-        live = {sid: s for sid, s in self.stories.items() if s.n}
-        if not any(s.touched for s in live.values()) or self.merge_threshold > 1.0:
+        touched = [s for s in self._active.values() if s.touched and s.n]
+        if not touched or self.merge_threshold > 1.0:
             return {}
+        # Candidates are this batch's stories and the stored ones that may overlap a touched
+        # one in time (read from the database, so a restart sees the same set).
+        firsts = [s.first for s in touched if s.first is not None]
+        if firsts:
+            lo = min(firsts) - self.window
+            if self._loaded_from is None or lo < self._loaded_from:
+                self._load_range(lo, self._loaded_from)
+        live = {sid: s for sid, s in self._active.items() if s.n}
         # Index by (term, week) so that candidates are time-compatible stories only: a
         # term common over the year does not make every story a candidate of every other.
         span = max(self.window, 1.0)
@@ -510,7 +643,9 @@ class StoryAssigner:
                 for oid in found:
                     hits[oid] = hits.get(oid, 0) + 1
             if len(hits) > MAX_CANDIDATES:  # the stories sharing most index terms, as in assign
-                hits = dict(heapq.nlargest(MAX_CANDIDATES, hits.items(), key=lambda kv: kv[1]))
+                hits = dict(
+                    heapq.nlargest(MAX_CANDIDATES, hits.items(), key=lambda kv: (kv[1], kv[0]))
+                )
             for oid in hits:
                 o = live.get(oid)
                 if o is None or oid == s.id or not _overlap(s, o, self.window):
@@ -553,7 +688,11 @@ class StoryAssigner:
     def _absorb(self, keep: Story, gone: Story) -> None:
         keep.add_vector(gone.view(), gone.n)
         keep.copies += gone.copies
-        keep.members.extend(gone.members)
+        # Members in insertion order across both stories, as the database reads them back.
+        self.conn.execute(
+            "UPDATE story_members SET story_id = ? WHERE story_id = ?", (keep.id, gone.id)
+        )
+        keep.members = None
         keep.add_time(gone.first)
         keep.add_time(gone.last)
         keep.touched = True

@@ -47,4 +47,23 @@ CREATE TABLE story_meta (
 );
 """
 
-register("stories", [STORIES_V1, STORIES_V2])
+# V3: exact resume. ``last_day`` (day number of the story's last article, NULL when
+# undated) selects the live window as the session does; ``story_members`` keeps each
+# member's vector (top terms, float32) so the nearest-article maps survive a restart.
+STORIES_V3 = """
+ALTER TABLE story_state ADD COLUMN last_day REAL;
+UPDATE story_state SET last_day = (
+    SELECT julianday(substr(s.last_published, 1, 10)) - 2440587.5
+    FROM stories s WHERE s.id = story_state.story_id
+);
+CREATE INDEX story_state_last ON story_state(last_day);
+CREATE TABLE story_members (
+    id INTEGER PRIMARY KEY,         -- insertion order: the most recent members come last
+    article_id TEXT NOT NULL,
+    story_id TEXT NOT NULL,
+    vec BLOB NOT NULL               -- uint32 keys then float32 values
+);
+CREATE INDEX story_members_story ON story_members(story_id);
+"""
+
+register("stories", [STORIES_V1, STORIES_V2, STORIES_V3])
