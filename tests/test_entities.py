@@ -64,3 +64,24 @@ def test_annotate_fills_mentions_sorted_with_offsets() -> None:
         assert art.text[m.start : m.end] == m.text
         assert m.canonical
     assert any(m.type == "GPE" and m.text == "Rotterdam" for m in art.mentions)
+
+
+def test_short_org_names_take_the_full_name() -> None:
+    from newsdesk.annotate.entities import Chain, _full_org_names
+
+    chains = [
+        Chain(0, "ORG", "Eastway Airlines"),
+        Chain(1, "ORG", "Eastway"),
+        Chain(2, "GPE", "Lakeland"),
+        Chain(3, "ORG", "Lakeland Department of Roads"),
+        Chain(4, "ORG", "Evening Courier"),
+        Chain(5, "ORG", "Courier"),
+        Chain(6, "ORG", "Northern Party"),
+        Chain(7, "ORG", "Southern Party"),
+        Chain(8, "ORG", "Party"),
+    ]
+    _full_org_names(chains)
+    assert chains[1].canonical == "Eastway Airlines"
+    assert chains[5].canonical == "Evening Courier"  # "the Courier": one longer name ends so
+    assert chains[2].canonical == "Lakeland"  # a place is not a department
+    assert chains[8].canonical == "Party"  # two candidates: ambiguous, left alone

@@ -200,3 +200,105 @@ def test_colon_introduced_quote_and_as_clause() -> None:
     ind = _by_text(art, "Farmers were hit hardest")
     assert ind.kind == "indirect" and ind.speaker == "Greta Holm"
     assert "explained" not in ind.text
+
+
+# --------------------------------------------------------------- speaker follow-up rules
+def test_she_said_prefers_the_sentence_subject_over_a_later_name() -> None:
+    text = (
+        "Health Minister Clara Voss thanked the nurses and the negotiator, Lina Berg. "
+        "\u201cThe wards will stay open all winter,\u201d she told reporters."
+    )
+    q = _by_text(_annotate(text), "wards will stay open")
+    assert q.speaker == "Clara Voss"
+
+
+def test_name_in_apposition_to_a_role_is_a_person() -> None:
+    text = (
+        "Crews worked through the night.\n\n"
+        "The authority's director, Pella Marrin, praised the crews.\n\n"
+        '"We moved as soon as the data allowed it," she said in a statement.'
+    )
+    q = _by_text(_annotate(text), "We moved as soon")
+    assert q.speaker == "Pella Marrin"
+
+
+def test_name_closing_an_apposition_before_said() -> None:
+    text = (
+        '"We came here to sign, not to talk about signing," Norland\'s energy minister, '
+        "Tomas Reiko, said on Monday."
+    )
+    q = _by_text(_annotate(text), "We came here to sign")
+    assert q.speaker == "Tomas Reiko"
+
+
+def test_quote_without_cue_continues_the_reported_speaker() -> None:
+    text = (
+        '"The road flooded twice this year," said Ola Brisk, a baker whose shop was hit.\n\n'
+        "Mayor Jonas Edvik said the town had asked for a new drain for years.\n\n"
+        '"We wrote letters. We sent photographs of every flood.\n\n'
+        '"Nothing came of it," he said.'
+    )
+    art = _annotate(text)
+    assert _by_text(art, "We wrote letters").speaker == "Jonas Edvik"
+    assert _by_text(art, "Nothing came of it").speaker == "Jonas Edvik"
+
+
+def test_paragraph_opening_she_said_takes_the_previous_paragraph_subject() -> None:
+    text = (
+        "Rita Haugen, who runs a voter hotline, said demand had doubled.\n\n"
+        "\u201cThe phones do not stop,\u201d she said.\n\n"
+        "Mona Staal, who moved to the county in May, fears long lines at her polling "
+        "place. But she plans to vote early.\n\n"
+        "\u201cNothing will keep me from the ballot box,\u201d she said."
+    )
+    art = _annotate(text)
+    assert _by_text(art, "The phones do not stop").speaker == "Rita Haugen"
+    assert _by_text(art, "Nothing will keep me").speaker == "Mona Staal"
+
+
+def test_the_spokesperson_goes_on_with_the_same_unnamed_source() -> None:
+    text = (
+        "The city sued Eastway Airlines on Monday over sick pay. Eastway denied the claims.\n\n"
+        "An Eastway spokesperson told the Courier that the suit was unfounded.\n\n"
+        "City attorney Ida Brun said the city would not back down.\n\n"
+        "\u201cWe follow every rule at every airport we serve,\u201d the spokesperson said."
+    )
+    art = _annotate(text)
+    assert _by_text(art, "the suit was unfounded").speaker == "Eastway Airlines"
+    assert _by_text(art, "We follow every rule").speaker == "Eastway Airlines"
+
+
+def test_group_from_a_named_firm_speaks_for_the_firm() -> None:
+    text = (
+        "Nora Lind lost her appeal in March.\n\n"
+        "Lind\u2019s lawyers, from the law firm Aster Legal Group, said in a filing that two "
+        "votes were wrongly rejected.\n\n"
+        "\u201cThese small errors should not silence voters,\u201d the lawyers wrote in their "
+        "brief."
+    )
+    art = _annotate(text)
+    assert _by_text(art, "two votes were wrongly").speaker == "Aster Legal Group"
+    assert _by_text(art, "These small errors").speaker == "Aster Legal Group"
+
+
+def test_according_to_a_document_of_a_body() -> None:
+    text = (
+        "The Harbour Housing Program, or HHP, pays rent for families in need. According to "
+        "the program\u2019s website, case workers visit every home before a payment.\n\n"
+        "Eleven towns cut their shelter budgets, according to a tally by the Coastal Policy "
+        "Institute."
+    )
+    art = _annotate(text)
+    assert _by_text(art, "case workers visit").speaker == "Harbour Housing Program"
+    assert _by_text(art, "Eleven towns cut").speaker == "Coastal Policy Institute"
+
+
+def test_bare_shared_surname_goes_to_the_prominent_person() -> None:
+    text = (
+        "Tennis player Marco Lenz won again on Sunday. Marco Lenz has now won four titles "
+        "this year, and Lenz says he is not tired.\n\n"
+        "His sister Ada Lenz runs the family academy, which trains 200 children.\n\n"
+        "\u201cStill learning,\u201d Lenz said after the final."
+    )
+    q = _by_text(_annotate(text), "Still learning")
+    assert q.speaker == "Marco Lenz"

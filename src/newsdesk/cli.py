@@ -111,9 +111,7 @@ def ingest(
     json_summary: Annotated[
         bool, typer.Option("--json", help="Print the summary as JSON.")
     ] = False,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Processes for cleaning and annotation.")
-    ] = 1,
+    workers: Annotated[int, typer.Option(min=1, help="Processes for cleaning and annotation.")] = 1,
     engine: Annotated[Engine, typer.Option(help="local processes or a Dask cluster.")] = (
         "local"  # type: ignore[assignment]
     ),

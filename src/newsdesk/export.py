@@ -40,8 +40,7 @@ def export_records(db: str | Path, what: str, fmt: str, output: str | None) -> i
             dates: dict[str, str] = {}
             if what in ("quotes", "timexes", "events"):
                 dates = {
-                    r[0]: r[1]
-                    for r in conn.execute("SELECT id, published FROM articles") if r[1]
+                    r[0]: r[1] for r in conn.execute("SELECT id, published FROM articles") if r[1]
                 }
             return _write_parquet(records, output or "", dates)
         count = 0

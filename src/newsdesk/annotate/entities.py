@@ -93,6 +93,7 @@ TITLES = {
 }
 # person nouns that serve as roles: "the spokesman", "the Russian diplomat"
 ROLE_NOUNS = {
+    "counterpart",
     "spokesman",
     "spokeswoman",
     "spokesperson",
@@ -281,6 +282,10 @@ ORG_NOUNS = {
     "poll",
     "survey",
     "study",
+    "program",
+    "programme",
+    "project",
+    "initiative",
 }
 # "the company said": the latest organisation; "the city said": the latest place
 GENERIC_ORG = set(
@@ -535,12 +540,40 @@ class EntityIndex:
             if speaker in local:
                 return speaker
             exact = [c for c in local if want and c.gender == want]
-            return exact[0] if exact else local[0]
+            return self._subject_first(exact or local, pos)
         cands = [c for _, c in ranked]
+        # a paragraph that opens with "she said" goes on from the previous paragraph:
+        # its latest speaker if named there, else the person it was about (its subject)
+        prev_para = self.text.rfind("\n", 0, max(para - 1, 0)) + 1
+        while prev_para > 0 and not self.text[prev_para:para].strip():
+            prev_para = self.text.rfind("\n", 0, prev_para - 1) + 1
+        before = [c for last, c in ranked if last >= prev_para]
+        exact = [c for c in before if want and c.gender == want]
+        # only a person known to fit the pronoun: "Kevin was snoring." says nothing
+        if exact and speaker not in before and self.text[para:pos].count(". ") == 0:
+            return self._subject_first(exact, para)
         if speaker is not None and speaker in cands[:4]:
             return speaker
         exact = [c for c in cands[:4] if want and c.gender == want]
         return exact[0] if exact else cands[0]
+
+    def _subject_first(self, cands: list[Chain], pos: int) -> Chain:
+        """Of persons named in the latest sentence before ``pos``, the first one named.
+
+        Centering: a pronoun prefers the previous sentence's subject, which English puts
+        first ("Minister A thanked the mediator, B. '...,' she said" means A).
+        """
+        latest = max(p for c in cands for p in c.positions if p < pos)
+        head = self.text[:latest]
+        # the sentence that holds the latest candidate mention
+        cut = max(head.rfind(". "), head.rfind("\n"), head.rfind("? "), head.rfind("! "))
+        sent_start = cut + 1
+        firsts = []
+        for c in cands:
+            ps = [p for p in c.positions if sent_start <= p < pos]
+            if ps and not (self.in_quote and self.in_quote(ps[0])):
+                firsts.append((ps[0], c))
+        return min(firsts, key=lambda x: x[0])[1] if firsts else cands[0]
 
     def resolve_role(self, head: str, phrase: str, pos: int, recent: list[int]) -> Chain | None:
         """The chain a definite role phrase ("the Russian diplomat", "the ministry") means."""
@@ -646,6 +679,8 @@ _ROLE_ALT = "|".join(sorted(ROLE_NOUNS, key=len, reverse=True))
 # "Kremlin spokesman Dmitry Peskov" / "Dmitry Peskov, a spokesman for ...": names the
 # small NER model misses or mistypes are recovered from the role next to them
 _ROLE_NAME_BEFORE = re.compile(rf"\b(?i:{_ROLE_ALT})\s+({_NAME})\b")
+# "the agency's director, Ines Kaldor, said": a name in apposition to a role noun
+_ROLE_NAME_APPOS = re.compile(rf"\b(?i:{_ROLE_ALT}),\s+({_NAME})(?=\s*[,.;])")
 _ROLE_NAME_AFTER = re.compile(
     rf"(?<![\w.])({_NAME}),\s+(?:(?:an?|the|who is|who was)\s+)?(?:[\w'\u2019.-]+\s+){{0,6}}?"
     rf"(?i:{_ROLE_ALT})\b"
@@ -678,7 +713,7 @@ _NOT_NAME_WORDS = {
 def _role_anchored(text: str) -> list[tuple[int, int]]:
     """Spans of person names next to a role noun."""
     out = []
-    for rx in (_ROLE_NAME_BEFORE, _ROLE_NAME_AFTER):
+    for rx in (_ROLE_NAME_BEFORE, _ROLE_NAME_APPOS, _ROLE_NAME_AFTER):
         for m in rx.finditer(text):
             s, e = m.span(1)
             words = text[s:e].split()
@@ -692,6 +727,9 @@ def _role_anchored(text: str) -> list[tuple[int, int]]:
 
 # object "her"/"him" often points at someone else ("Durbin met with her"): not counted
 _PRON_RE = re.compile(r"\b(he|his|himself|she|herself)\b", re.I)
+
+
+_SENT_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s")
 
 
 def _vote_gender(text: str, mentions: list[Mention], chains: list[Chain]) -> None:
@@ -708,6 +746,13 @@ def _vote_gender(text: str, mentions: list[Mention], chains: list[Chain]) -> Non
         if para != -1:
             stop = min(stop, para)
         hit = _PRON_RE.search(text, m.end, min(stop, m.end + 250))
+        if hit and i > 0 and _SENT_END.search(text, m.end, hit.start()):
+            # "A thanked the mediator, B. '...,' she said": a pronoun in a later sentence
+            # most likely means the earlier sentence's subject, so it says nothing of B
+            prev = persons[i - 1]
+            sent = max(text.rfind(". ", 0, m.start), text.rfind("\n", 0, m.start))
+            if prev.start > sent and prev.cluster != m.cluster:
+                continue
         if hit:
             v = votes.setdefault(m.cluster, [0, 0])
             v[0 if hit.group(1).lower() in MALE else 1] += 1
@@ -739,6 +784,56 @@ def _surnames_missed(text: str, mentions: list[Mention], chains: list[Chain], qu
                 chain.positions.append(s)
 
 
+# words that only complete an organisation's name: "Southwest" -> "Southwest Airlines"
+_ORG_TAIL = (
+    ORG_NOUNS
+    | {w + "s" for w in ORG_NOUNS}
+    | {"inc", "corp", "co", "ltd", "llc", "plc", "holdings", "airways", "systems"}
+)
+
+_COMPANY_TAIL = {
+    "airlines",
+    "airways",
+    "inc",
+    "corp",
+    "co",
+    "ltd",
+    "llc",
+    "plc",
+    "holdings",
+    "company",
+    "corporation",
+}
+
+
+def _full_org_names(chains: list[Chain]) -> None:
+    """Give an organisation named in short form its full name from the same article.
+
+    "Southwest" with "Southwest Airlines", "the Times" with "Los Angeles Times": the
+    short form is a prefix whose missing words only say what kind of body it is, or a
+    suffix of exactly one longer name. Ambiguous short forms keep their own name.
+    """
+    orgs = [c for c in chains if c.type == "ORG"]
+    keys = {c.id: name_key(c.canonical, "ORG").split() for c in chains}
+    for c in chains:
+        k = keys[c.id]
+        if not k or c.type == "PERSON":
+            continue
+        # a place keeps its name unless the longer one is plainly a company
+        tail = _ORG_TAIL if c.type == "ORG" else _COMPANY_TAIL
+        longer = set()
+        for o in orgs:
+            ok = keys[o.id]
+            if len(ok) <= len(k):
+                continue
+            prefix = ok[: len(k)] == k and all(w in tail for w in ok[len(k) :])
+            suffix = c.type == "ORG" and len(k) == 1 and ok[-1] == k[0] and k[0] not in tail
+            if prefix or suffix:
+                longer.add(o.canonical)
+        if len(longer) == 1:
+            c.canonical = longer.pop()
+
+
 def build_entities(text: str, ner_doc: Any, in_quote: Any = None) -> EntityIndex:
     """Mentions and within-article chains from a spaCy NER doc of ``text``."""
     raw: list[tuple[int, int, str]] = []
@@ -767,7 +862,7 @@ def build_entities(text: str, ner_doc: Any, in_quote: Any = None) -> EntityIndex
     mentions: list[Mention] = []
     quoted = in_quote or (lambda _p: False)
 
-    def person_chain(surface: str) -> Chain | None:
+    def person_chain(surface: str, pos: int | None = None) -> Chain | None:
         toks = name_tokens(surface)
         if not toks:
             return None
@@ -784,8 +879,15 @@ def build_entities(text: str, ner_doc: Any, in_quote: Any = None) -> EntityIndex
             if firsts and cf and not (cf[0].startswith(firsts[0]) or firsts[0].startswith(cf[0])):
                 continue
             lastpos = c.positions[-1] if c.positions else -1
-            if best is None or lastpos > best[0]:
-                best = (lastpos, c)
+            if not firsts and pos is not None:
+                # a bare surname two people share: someone named in this paragraph, else
+                # the more prominent one (most mentions), not merely the latest named
+                para = text.rfind("\n", 0, pos) + 1
+                rank = (lastpos >= para, len(c.positions), lastpos)
+            else:
+                rank = (False, 0, lastpos)
+            if best is None or rank > best[0]:
+                best = (rank, c)
         return best[1] if best else None
 
     def add(s: int, e: int, label: str, chain: Chain | None) -> None:
@@ -818,7 +920,7 @@ def build_entities(text: str, ner_doc: Any, in_quote: Any = None) -> EntityIndex
     # persons first, so that later forms of a name can find their chain
     for s, e, label in raw:
         if is_person(s, e, label):
-            add(s, e, "PERSON", person_chain(text[s:e]))
+            add(s, e, "PERSON", person_chain(text[s:e], s))
     for s, e, label in raw:
         if is_person(s, e, label):
             continue
@@ -834,7 +936,7 @@ def build_entities(text: str, ner_doc: Any, in_quote: Any = None) -> EntityIndex
         # the model sometimes calls a known person's name an ORG or GPE: a lone surname,
         # or a full name whose first name agrees (not "Southern California Edison")
         toks = name_tokens(surface)
-        pc = person_chain(surface) if len(toks) <= 3 else None
+        pc = person_chain(surface, s) if len(toks) <= 3 else None
         if pc is not None and len(toks) > 1 and not pc.first_names():
             pc = None
         if pc is not None and not re.search(r"\b(?:the|of|and)\b", surface, re.I):
@@ -854,6 +956,7 @@ def build_entities(text: str, ner_doc: Any, in_quote: Any = None) -> EntityIndex
     for c in chains:
         c.positions.sort()
     _vote_gender(text, mentions, chains)
+    _full_org_names(chains)
     for m in mentions:
         m.canonical = chains[m.cluster].canonical
         m.type = chains[m.cluster].type

@@ -141,6 +141,15 @@ SOURCE_NOUNS = set(
         "memo",
         "findings",
         "numbers",
+        "tally",
+        "count",
+        "audit",
+        "investigation",
+        "review",
+        "assessment",
+        "forecast",
+        "projections",
+        "census",
     ]
 )
 # institutions named by a common noun: "according to police"
@@ -255,11 +264,14 @@ class QuoteFinder:
     def adjacent_subject(self, u: Unit, cue: Any) -> Any | None:
         """A name or pronoun right before or after the cue ('Artigas said', 'said Ann Lee')."""
         doc = u.doc
-        for i in (cue.i - 1, cue.i + 1, cue.i + 2):
+        for i in (cue.i - 1, cue.i - 2, cue.i + 1, cue.i + 2):
             if not (0 <= i < len(doc)) or self._tok_in_quote(u, doc[i]):
                 continue
             t = doc[i]
             if i == cue.i + 2 and doc[cue.i + 1].text.lower() not in {"the", "a", "an"}:
+                continue
+            # "..., the minister, Ann Lee, said": the name closing an apposition
+            if i == cue.i - 2 and (doc[cue.i - 1].text != "," or _pos(t) != "PROPN"):
                 continue
             if _pos(t) in {"PROPN", "PRON"} or t.text.lower() in ROLE_NOUNS:
                 # the head of a name: the last word of its compound run
@@ -326,6 +338,10 @@ class QuoteFinder:
         phrase = self.text[ns:ne]
         det = [c.text.lower() for c in subj.lefts if c.dep_ in {"det", "poss"}]
         definite = not det or det[0] in {"the", "this", "that", "his", "her", "its", "their"}
+        if definite and det and (word in ROLE_NOUNS or word in PLURAL_PERSON):
+            prev = self._same_role_speaker(word, ns)
+            if prev is not None:
+                return Speaker(prev.speaker, phrase, ns, ne, prev.speaker_type, None)
         if (word in ROLE_NOUNS or word in ORG_NOUNS) and definite:
             ch = ents.resolve_role(word, phrase, ns, self.recent)
             if ch is not None and not (word in ORG_NOUNS and ch.type == "PERSON"):
@@ -339,7 +355,7 @@ class QuoteFinder:
         inner = [mm for mm in ents.mentions if mm.start >= ns and mm.end <= ne]
         if word in ROLE_NOUNS or word in ORG_NOUNS or word in PLURAL_PERSON or word in SOURCE_NOUNS:
             for c in subj.rights:
-                if c.dep_ == "prep" and c.text.lower() in {"for", "at", "of", "from", "with"}:
+                if c.dep_ == "prep" and c.text.lower() in {"for", "at", "of", "from", "with", "by"}:
                     for p in c.children:
                         if (
                             p.dep_ == "pobj"
@@ -357,7 +373,9 @@ class QuoteFinder:
                             name = self.text[lo : u.end(p)]
                             return Speaker(name, phrase, ns, ne, "ORG", None)
                         if p.dep_ == "pobj":
-                            inner += [
+                            # "lawyers from Acme Legal", "a tally by the Institute": the
+                            # named body comes before a possessor ("Love's lawyers")
+                            inner[:0] = [
                                 mm
                                 for mm in ents.mentions
                                 if u.start(p.left_edge) <= mm.start
@@ -393,9 +411,34 @@ class QuoteFinder:
             )
             if ch is not None:
                 return Speaker(f"{ch.canonical}'s {subj.text}", phrase, ns, ne, "ORG", None)
+        if word in SOURCE_NOUNS and owner and owner[0].i != subj.i:
+            # "according to the agency's website": the owner of the document speaks
+            via = self.resolve(u, owner[0])
+            if via.name is not None:
+                # no chain: the document phrase is not a mention of the body itself
+                return Speaker(via.name, phrase, ns, ne, via.type, None)
         if word in INSTITUTIONS and (not det or det[0] == "the"):
             return Speaker(_no_det(phrase), phrase, ns, ne, "ORG", None)
         return Speaker(None, phrase, ns, ne, None, None)
+
+    def _same_role_speaker(self, word: str, pos: int) -> Quote | None:
+        """'A Acme spokesperson said ... the spokesperson added': the same unnamed source.
+
+        A definite role noun takes up the latest speaker introduced by the same noun
+        ("the lawyers" after "Love's lawyers, from Kaufman Legal Group"), not a person
+        named in between.
+        """
+        for q in reversed(self.quotes):
+            if pos - q.end > 1500:
+                break
+            if q.speaker is None or q.speaker_mention is None or q.speaker_start is None:
+                continue
+            if q.speaker_start >= pos:
+                continue
+            head = re.findall(r"[\w'\u2019-]+", q.speaker_mention.lower())
+            if head and head[-1] == word:
+                return q
+        return None
 
     def medium(self, u: Unit, cue: Any) -> str | None:
         """Where the words were said: 'told reporters', 'on Telegram', 'telling NBC News'."""
@@ -684,7 +727,16 @@ class QuoteFinder:
             sp = self.resolve(u, subj)
             if sp.name is None and sp.mention is None:
                 continue
-            self._emit(s, e, "indirect", sp, tok.text, self.medium(u, tok))
+            qt = self._emit(s, e, "indirect", sp, tok.text, self.medium(u, tok))
+            if (
+                sp.name is not None
+                and sp.type == "PERSON"
+                and not re.search(r"['\u2019]s\b", sp.mention or "")
+                and (self.last is None or self.last.start < s)
+            ):
+                # reported speech names the latest speaker too: a quote with no cue
+                # that follows ("Mayor X said ... \n\n '...'") goes on with X
+                self.last = qt
 
     def _extend_tail(self, u: Unit, cue: Any, e: int) -> int:
         """Stretch a clause to its sentence end, up to the next attribution or quote."""

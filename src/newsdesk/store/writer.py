@@ -25,9 +25,7 @@ def _json(value: Any) -> str:
 
 
 def start_run(conn: sqlite3.Connection, args: dict[str, Any]) -> int:
-    cur = conn.execute(
-        "INSERT INTO runs(started, args) VALUES (?, ?)", (_now(), _json(args))
-    )
+    cur = conn.execute("INSERT INTO runs(started, args) VALUES (?, ?)", (_now(), _json(args)))
     return int(cur.lastrowid or 0)
 
 
@@ -124,8 +122,7 @@ def insert_article(
         ],
     )  # fmt: skip
     conn.executemany(
-        "INSERT INTO timexes(id, article_id, start, end, text, type, value)"
-        " VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO timexes(id, article_id, start, end, text, type, value) VALUES (?,?,?,?,?,?,?)",
         [
             (f"{a.id}-t{i}", a.id, t.start, t.end, t.text, t.type, t.value)
             for i, t in enumerate(a.timexes)

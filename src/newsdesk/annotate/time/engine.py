@@ -431,7 +431,9 @@ def _h_quarter(m: re.Match[str], c: _Ctx) -> Result:
         return None  # "a period of calm"
     if not has_num and rel0 in ("", "a", "its") and not year_prefix:
         return None  # "a quarter of the vote"
-    qn = T.ORDINALS.get((g.get("qord") or "").lower()) or (int(g.get("qnum")) if g.get("qnum") else None)
+    qn = T.ORDINALS.get((g.get("qord") or "").lower()) or (
+        int(g.get("qnum")) if g.get("qnum") else None
+    )
     if qn is not None and not 1 <= qn <= 4:
         return None
     year = g.get("year") or g.get("pyear")
