@@ -72,7 +72,11 @@ class EntityLinker:
         self.conn = conn
         self._loaded = False
         self.by_id: dict[str, _Entity] = {}
-        self.by_key: dict[tuple[str, str], str] = {}  # (type, folded alias) -> id
+        # (type, folded alias) -> ids claiming it, oldest entity first. The oldest claimant
+        # wins a lookup: creation order is what a reload from the table (rowid order) sees
+        # too, so a resumed ingest links exactly as an uninterrupted one.
+        self.by_key: dict[tuple[str, str], list[str]] = {}
+        self.order: dict[str, int] = {}  # entity id -> creation rank
         self.by_surname: dict[str, list[str]] = {}  # person surname -> ids
 
     def reset(self) -> None:
@@ -80,6 +84,7 @@ class EntityLinker:
         self._loaded = False
         self.by_id.clear()
         self.by_key.clear()
+        self.order.clear()
         self.by_surname.clear()
 
     # ------------------------------------------------------------------ index
@@ -89,15 +94,27 @@ class EntityLinker:
         self._loaded = True
         rows = self.conn.execute(
             "SELECT id, name, type, aliases, article_count, mention_count FROM entities"
+            " ORDER BY rowid"
         ).fetchall()
         for r in rows:
             ent = _Entity(r[0], r[1], r[2], json.loads(r[3] or "[]"), r[4], r[5])
             self._index(ent)
 
+    def _claim(self, key: tuple[str, str], eid: str) -> None:
+        ids = self.by_key.setdefault(key, [])
+        if eid not in ids:
+            ids.append(eid)
+            ids.sort(key=self.order.__getitem__)
+
+    def _owner(self, key: tuple[str, str]) -> str | None:
+        ids = self.by_key.get(key)
+        return ids[0] if ids else None
+
     def _index(self, ent: _Entity) -> None:
         self.by_id[ent.id] = ent
+        self.order.setdefault(ent.id, len(self.order))
         for alias in dict.fromkeys([ent.name, *ent.aliases]):  # ordered: deterministic
-            self.by_key.setdefault((ent.type, name_key(alias, ent.type)), ent.id)
+            self._claim((ent.type, name_key(alias, ent.type)), ent.id)
         if ent.type == "PERSON":
             toks = name_tokens(ent.name)
             if toks:
@@ -106,12 +123,12 @@ class EntityLinker:
                     ids.append(ent.id)
 
     def _find(self, name: str, etype: str) -> _Entity | None:
-        eid = self.by_key.get((etype, name_key(name, etype)))
+        eid = self._owner((etype, name_key(name, etype)))
         if eid is not None:
             return self.by_id[eid]
         if etype in {"GPE", "LOC"}:
             other = "LOC" if etype == "GPE" else "GPE"
-            eid = self.by_key.get((other, name_key(name, other)))
+            eid = self._owner((other, name_key(name, other)))
             if eid is not None:
                 return self.by_id[eid]
         if etype != "PERSON":
@@ -167,7 +184,7 @@ class EntityLinker:
                 form = " ".join(form.split())
                 if form != ent.name and form not in ent.aliases and len(form) <= 80:
                     ent.aliases.append(form)
-                    self.by_key.setdefault((ent.type, name_key(form, ent.type)), ent.id)
+                    self._claim((ent.type, name_key(form, ent.type)), ent.id)
             chain_entity[cid] = ent
             for m in ms:
                 m.entity_id = ent.id
