@@ -493,3 +493,239 @@ def test_widely_syndicated_story_keeps_pointing_at_its_original(conn):
     assert out["orig"] is None
     assert all(out[c.id] == "orig" for c in copies)
     assert original_of(conn) == out
+
+
+# -- restarts: the index is a pure function of the committed rows -------------------------
+
+_WORDS = [
+    "council",
+    "harbour",
+    "river",
+    "market",
+    "bridge",
+    "ferry",
+    "school",
+    "budget",
+    "road",
+    "village",
+    "station",
+    "water",
+    "plan",
+    "vote",
+    "week",
+    "month",
+    "report",
+    "office",
+    "board",
+    "road",
+    "winter",
+    "summer",
+    "island",
+    "coast",
+    "grain",
+    "mill",
+    "workers",
+    "union",
+    "farmers",
+    "traders",
+    "drivers",
+    "nurses",
+    "teachers",
+    "owners",
+    "tenants",
+    "residents",
+    "said",
+    "agreed",
+    "warned",
+    "expected",
+    "planned",
+    "decided",
+    "asked",
+    "promised",
+    "rejected",
+    "approved",
+    "new",
+    "old",
+    "small",
+    "large",
+    "local",
+    "regional",
+    "northern",
+    "southern",
+    "early",
+    "late",
+    "final",
+    "first",
+    "second",
+    "about",
+    "after",
+    "before",
+    "during",
+    "under",
+    "over",
+    "between",
+    "against",
+    "without",
+    "within",
+]
+
+
+def _paragraph(rng, words: int = 24) -> str:
+    return " ".join(rng.choice(_WORDS) for _ in range(words)) + "."
+
+
+def _restart_corpus(n_copies: int = 3 * MAX_POSTINGS) -> list[Article]:
+    """Invented word-salad stories: one copied ``n_copies`` times, others copied a few
+    times, and one stock paragraph shared by many unrelated stories (both exceed the
+    per-key posting cap); dates shuffled so later articles repoint earlier groups."""
+    import random
+
+    rng = random.Random(7)
+    stock = _paragraph(rng, 30)
+    stories = [[_paragraph(rng) for _ in range(8)] for _ in range(12)]
+    out: list[Article] = []
+    for i in range(n_copies + 60):
+        if i % 3 == 2:  # an unrelated story ending with the stock paragraph
+            paras = [_paragraph(rng) for _ in range(4)] + [stock]
+        else:
+            body = stories[0] if i % 3 == 0 else rng.choice(stories[1:])
+            keep = sorted(rng.sample(range(len(body)), rng.randint(4, len(body))))
+            paras = [_paragraph(rng, 12)] + [body[k] for k in keep]
+        out.append(
+            art(
+                f"r{i:03d}",
+                paras,
+                url=f"https://site{i % 5}.example/{i}" if i % 4 else "",
+                aggregator="Agg" if i % 7 == 0 else "",
+                published=f"2025-06-{1 + rng.randrange(28):02d}",
+            )
+        )
+    return out
+
+
+def _ingest(conn, dd: Deduper | None, articles: list[Article], batch: int, probe: bool):
+    """Assign in committed batches of ``batch``, like the pipeline; return all updates.
+
+    With ``probe``, before each batch a Deduper freshly loaded from the database must
+    return exactly the candidates the running one does for the batch's key sets."""
+    from newsdesk.dedup.index import KeyIndex
+
+    dd = dd or Deduper(conn)
+    updates: list[tuple[str, str | None]] = []
+    for s in range(0, len(articles), batch):
+        part = articles[s : s + batch]
+        keys = [fingerprint(a.text).keys for a in part]
+        if probe:
+            first = dd.index.sync(conn) + 1
+            fresh = KeyIndex()
+            assert fresh.sync(conn) + 1 == first
+            for i, k in enumerate(keys):  # one by one, as assign() asks
+                assert dd.index.candidates([k], first) == fresh.candidates([k], first), (s, i)
+            assert dd.index.candidates(keys, first) == fresh.candidates(keys, first), s
+        conn.execute("BEGIN")
+        for a in part:
+            updates += dd.assign(a)
+        conn.execute("COMMIT")
+    return updates
+
+
+@pytest.fixture
+def small_levels(monkeypatch):
+    """Tiny merge thresholds, so a short run spreads the index over all three levels."""
+    from newsdesk.dedup import index
+
+    monkeypatch.setattr(index, "_RECENT_MAX", 300)
+    monkeypatch.setattr(index, "_SMALL_MAX", 2000)
+
+
+def test_running_index_equals_one_reloaded_from_the_database(tmp_path, small_levels):
+    c = connect(tmp_path / "probe.db")
+    dd = Deduper(c)
+    _ingest(c, dd, _restart_corpus(), batch=8, probe=True)
+    ix = dd.index
+    assert len(ix.keys) and len(ix.small_keys) and ix.recent  # every level was in play
+    c.close()
+
+
+def test_restart_between_batches_gives_the_same_updates(tmp_path, small_levels):
+    arts = _restart_corpus()
+    c1 = connect(tmp_path / "whole.db")
+    whole = _ingest(c1, None, arts, batch=8, probe=False)
+    for cut in (8, 56, len(arts) - 8):
+        c2 = connect(tmp_path / f"split{cut}.db")
+        first = _ingest(c2, None, arts[:cut], batch=8, probe=False)
+        rest = _ingest(c2, None, arts[cut:], batch=8, probe=False)  # a new process
+        assert first + rest == whole, cut
+        assert original_of(c2) == original_of(c1)
+        c2.close()
+    # the big story's copies all found one group despite the cap
+    big = {original_of(c1)[f"r{i:03d}"] or f"r{i:03d}" for i in range(0, 3 * MAX_POSTINGS, 3)}
+    assert len(big) == 1
+    c1.close()
+
+
+def test_batch_equals_one_by_one_past_the_posting_cap(tmp_path, small_levels):
+    arts = _restart_corpus()
+    c1, c2, c3 = (connect(tmp_path / f"{name}.db") for name in ("one", "batch", "grouped"))
+    one = _ingest(c1, None, arts, batch=len(arts), probe=False)
+    c2.execute("BEGIN")
+    dd = Deduper(c2)
+    batch = dd.assign_batch(arts[:50]) + dd.assign_batch(arts[50:])
+    c2.execute("COMMIT")
+    assert batch == one
+    assert original_of(c1) == original_of(c2)
+    # per article: what assign() returns, one list per article
+    c3.execute("BEGIN")
+    dd, single = Deduper(c3), Deduper(c1)
+    grouped = dd.assign_batch_grouped(arts[:40]) + dd.assign_batch_grouped(arts[40:] + arts[:3])
+    c3.execute("COMMIT")
+    assert [u for g in grouped[: len(arts)] for u in g] == one
+    assert [g[0][0] for g in grouped] == [a.id for a in arts + arts[:3]]
+    assert grouped[len(arts) :] == [single.assign(a) for a in arts[:3]]  # already known
+    assert any(len(g) > 1 for g in grouped)  # some articles repointed older ones
+    for c in (c1, c2, c3):
+        c.close()
+
+
+@pytest.mark.slow
+def test_ingest_split_over_two_processes_equals_one_run(tmp_path):
+    """``newsdesk ingest`` of a corpus equals the same corpus ingested by two processes
+    (the first sees a prefix of the inputs, the second all of them, as after a crash at a
+    batch boundary): same ``duplicate_of`` for every article, past the posting cap."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import crashkit
+
+    batch = 8
+    arts = _restart_corpus(n_copies=2 * MAX_POSTINGS)[:104]
+    records = [
+        {"id": a.id, "text": a.text, "published": a.published + "T08:00:00Z", "url": a.url}
+        for a in arts
+    ]
+    cut = 6 * batch
+
+    def write(folder: Path, name: str, part: list[dict]) -> None:
+        folder.mkdir(exist_ok=True)
+        (folder / name).write_text("".join(json.dumps(r) + "\n" for r in part))
+
+    whole, split = tmp_path / "whole", tmp_path / "split"
+    write(whole, "a.jsonl", records[:cut])
+    write(whole, "b.jsonl", records[cut:])
+    crashkit.run_ingest(whole, tmp_path / "one.db", batch)
+    write(split, "a.jsonl", records[:cut])  # the first process sees only the first file
+    crashkit.run_ingest(split, tmp_path / "two.db", batch)
+    write(split, "b.jsonl", records[cut:])
+    crashkit.run_ingest(split, tmp_path / "two.db", batch)
+    one = crashkit.snapshot(tmp_path / "one.db")["articles"]
+    two = crashkit.snapshot(tmp_path / "two.db")["articles"]
+    for r in one + two:  # the two corpora live in different folders
+        r["source"] = Path(r["source"]).name
+    assert len(one) == len(records)
+    dup_one = {r["id"]: r["duplicate_of"] for r in one}
+    assert dup_one == {r["id"]: r["duplicate_of"] for r in two}
+    assert sum(d is not None for d in dup_one.values()) > MAX_POSTINGS
+    assert crashkit.without({"a": one}, "a", "story_id", "similarity") == crashkit.without(
+        {"a": two}, "a", "story_id", "similarity"
+    )

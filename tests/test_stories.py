@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import struct
 import sys
 from pathlib import Path
 
@@ -290,6 +291,15 @@ def test_story_state_blob_round_trip() -> None:
     assert t.view() == pytest.approx({3: 0.5, 7: 0.25})
     t.pack()
     assert t.top_terms(1) == (3,)
+    # Lossless and order-keeping: a restart must read back exactly the session's centroid.
+    s.add_vector({11: 0.1 + 0.2, 3: 1e-17})
+    back = Story.from_blob("s-x", s.to_blob()).view()
+    assert back == s.view() and list(back) == list(s.view())
+    # Version 1 blobs (float32, no index keys) of older databases still load.
+    head = json.dumps({"n": 1, "k": 0, "f": None, "l": None}).encode()
+    v1 = struct.pack("<HI", 1, len(head)) + head + struct.pack("<2I2f", 3, 7, 0.5, 0.25)
+    old = Story.from_blob("s-y", v1)
+    assert old.view() == {3: 0.5, 7: 0.25} and old.index_terms == ()
 
 
 @pytest.mark.shared

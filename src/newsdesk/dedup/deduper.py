@@ -120,10 +120,17 @@ class Deduper:
 
     def assign(self, article: Article) -> list[tuple[str, str | None]]:
         """Put ``article`` in its duplicate group; return the ``duplicate_of`` updates."""
-        return self._run([article], fingerprint_many([article.text]), single=True)
+        return self._run([article], fingerprint_many([article.text]), single=True)[0]
 
     def assign_batch(self, articles: Iterable[Article]) -> list[tuple[str, str | None]]:
         """``assign`` each article in order; all updates, in order (later ones win)."""
+        return [u for group in self.assign_batch_grouped(articles) for u in group]
+
+    def assign_batch_grouped(
+        self, articles: Iterable[Article]
+    ) -> list[list[tuple[str, str | None]]]:
+        """``assign_batch``, with the updates split per article: the ``i``-th list is
+        exactly what ``assign(articles[i])`` would have returned at that point."""
         articles = list(articles)
         return self._run(articles, fingerprint_many([a.text for a in articles]), single=False)
 
@@ -131,13 +138,13 @@ class Deduper:
 
     def _run(
         self, articles: list[Article], fps: list[Fingerprint], single: bool
-    ) -> list[tuple[str, str | None]]:
+    ) -> list[list[tuple[str, str | None]]]:
         conn = self.conn
         first_doc = self.index.sync(conn) + 1
         known = self._known([a.id for a in articles])
         keys = [fp.keys if len(fp.shingles) >= MIN_SHINGLES else fp.keys[:0] for fp in fps]
         candidates = self.index.candidates(keys, first_doc)
-        updates: list[tuple[str, str | None]] = []
+        updates: list[list[tuple[str, str | None]]] = []  # per article
         self.pending, self.pending_exact = {}, {}
         # one query for the stored rows the whole batch will compare with
         self.cached = {}
@@ -145,11 +152,11 @@ class Deduper:
         added: list[int] = []
         for i, (article, fp) in enumerate(zip(articles, fps, strict=True)):
             if article.id in known:  # already assigned (re-ingest): report the current state
-                updates.append((article.id, self._original_id(known[article.id])))
+                updates.append([(article.id, self._original_id(known[article.id]))])
                 continue
             doc = first_doc + i
             known[article.id] = doc
-            updates += self._assign(doc, article, fp, candidates[i])
+            updates.append(self._assign(doc, article, fp, candidates[i]))
             added.append(doc)
         rows = [self.pending[d] for d in added]
         conn.executemany(

@@ -73,7 +73,12 @@ class KeyIndex:
     """Inverted index: sampled shingle key -> docs, plus exact hash -> first doc.
 
     Three levels, like a log-structured merge tree: a big sorted pair of arrays, a small
-    sorted pair that batches are merged into, and a dict for single additions.
+    sorted pair that batches are merged into, and a dict for single additions. Every doc
+    of a level is older (a smaller doc number) than every doc of the next one, and docs
+    are ascending within a key, so "the oldest ``MAX_POSTINGS`` docs of a key" is taken
+    across the levels in that order: candidates depend only on the indexed docs, never
+    on how they were split into levels (a restarted process bulk-loads them by ``sync``
+    into other levels than the ones a long-running process added them to one by one).
     """
 
     def __init__(self) -> None:
@@ -129,6 +134,8 @@ class KeyIndex:
         """Index new docs (ascending) in one merge."""
         if not docs:
             return
+        # the levels must stay ordered by age (main < small < recent) for the posting cap
+        self._flush_recent()
         for doc, exact in zip(docs, exacts, strict=True):
             self.exact.setdefault(exact, doc)
         self._grow(docs[-1])
@@ -177,19 +184,22 @@ class KeyIndex:
         # sorted queries: binary searches then walk the index in order (cache friendly)
         order = np.lexsort((owner, q))
         q, owner = q[order], owner[order]
-        # postings from the two sorted levels (and the dict), the oldest MAX_POSTINGS per
-        # key: a stock phrase then adds little noise, while a story syndicated to hundreds
-        # of sites is still found through its oldest copies (its original among them)
+        # postings of the oldest MAX_POSTINGS docs per key, over all levels (oldest level
+        # first) and then the earlier members of the batch: a stock phrase then adds little
+        # noise, while a story syndicated to hundreds of sites is still found through its
+        # oldest copies (its original among them)
+        left = np.full(len(q), MAX_POSTINGS, dtype=np.int64)  # postings still to take
         found_owner, found_doc = [], []
         for lk, docs in ((self.keys, self.docs), (self.small_keys, self.small_docs)):
             if not len(lk):
                 continue
             lo = np.searchsorted(lk, q, "left")
-            hit = np.flatnonzero(lk[np.minimum(lo, len(lk) - 1)] == q)
+            hit = np.flatnonzero((lk[np.minimum(lo, len(lk) - 1)] == q) & (left > 0))
             if not len(hit):
                 continue
             lo = lo[hit]
-            cnt = np.minimum(np.searchsorted(lk, q[hit], "right") - lo, MAX_POSTINGS)
+            cnt = np.minimum(np.searchsorted(lk, q[hit], "right") - lo, left[hit])
+            left[hit] -= cnt
             m = int(cnt.sum())
             ends = np.cumsum(cnt)
             pos = np.repeat(lo - (ends - cnt), cnt) + np.arange(m)
@@ -197,16 +207,22 @@ class KeyIndex:
             found_owner.append(np.repeat(owner[hit], cnt))
         if self.recent:
             get = self.recent.get
-            pairs = [
-                (o, d)
-                for o, k in zip(owner.tolist(), q.tolist(), strict=True)
-                for d in (get(k) or ())[:MAX_POSTINGS]
-            ]
+            pairs = []
+            open_ = np.flatnonzero(left > 0)
+            for i, o, k in zip(
+                open_.tolist(), owner[open_].tolist(), q[open_].tolist(), strict=True
+            ):
+                ds = get(k)
+                if ds:
+                    taken = ds[: left[i]]
+                    pairs += [(o, d) for d in taken]
+                    left[i] -= len(taken)
             if pairs:
                 arr = np.array(pairs, dtype=np.int64)
                 found_owner.append(arr[:, 0])
                 found_doc.append(arr[:, 1])
-        # earlier members of the same batch: runs of equal keys (owners ascending)
+        # earlier members of the same batch: runs of equal keys (owners ascending), newer
+        # than every indexed doc, so they fill what the cap leaves
         if n > 1 and len(q):
             cut = np.flatnonzero(q[1:] != q[:-1]) + 1
             starts = np.concatenate([[0], cut])
@@ -214,17 +230,19 @@ class KeyIndex:
             multi = np.flatnonzero(sizes > 1)
             if len(multi):
                 owners = owner.tolist()
+                room = left.tolist()
                 pairs = []
                 for lo, size in zip(starts[multi].tolist(), sizes[multi].tolist(), strict=True):
                     members = owners[lo : lo + size]
                     pairs += [
                         (members[j], first_doc + members[i])
                         for j in range(1, size)
-                        for i in range(min(j, MAX_POSTINGS))
+                        for i in range(min(j, room[lo + j]))
                     ]
-                arr = np.array(pairs, dtype=np.int64)
-                found_owner.append(arr[:, 0])
-                found_doc.append(arr[:, 1])
+                if pairs:
+                    arr = np.array(pairs, dtype=np.int64)
+                    found_owner.append(arr[:, 0])
+                    found_doc.append(arr[:, 1])
         out: list[list[int]] = [[] for _ in range(n)]
         if not found_doc:
             return out

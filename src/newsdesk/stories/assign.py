@@ -19,6 +19,15 @@ merge pass over the touched stories at ``MERGE_THRESHOLD`` (the kept story is th
 older one; merges go to ``story_log`` and ``stories.merged_into``). Then it persists
 the state and recomputes each touched story's row (see :mod:`newsdesk.stories.summary`).
 
+Exact resume: whatever steers a decision is a function of the committed database.
+``finalize`` (run by the pipeline at the end of every batch, in its transaction) writes
+each touched story's whole state (centroid in float64 and in its order, counts, dates,
+index keys; ``story_state``), the members' vectors (``story_members``, float32 in memory
+too) and the document frequencies (``story_meta``); then the assigner drops its index,
+window and dormancy heap and keeps only states equal to their stored blobs. Each batch
+therefore starts exactly as a new assigner on the same database would, and ties are
+broken by id, never by set order (which varies with the process's hash seed).
+
 Thresholds: on BASIL, ECB+ and the news-similarity pairs, the pairwise cosine that
 best separates same-story from other pairs is about 0.15-0.2 on all three, which is
 where ``MERGE_THRESHOLD`` sits; the join threshold is a notch more conservative.
@@ -248,6 +257,7 @@ class StoryAssigner:
         self._loaded_from: float | None = None  # stored stories ending after it are loaded
         self._started = False  # undated stored stories are loaded once per batch
         self._log: list[tuple[str, str, str | None]] = []  # (story, action, other)
+        self._pending: list[tuple[str, str, bytes]] = []  # story_members rows to write
         self.df = self._load_df()
 
     # -- public API ----------------------------------------------------------------------
@@ -306,6 +316,7 @@ class StoryAssigner:
         from newsdesk.stories.summary import story_row
 
         merged = self._merge_pass()
+        self._flush_members()
         now = datetime.now(UTC).isoformat(timespec="seconds")
         touched = [s for s in self._active.values() if s.touched and s.id not in merged]
         fresh: dict[str, Story] = {}
@@ -413,10 +424,9 @@ class StoryAssigner:
         top = F.top_k(vec, MEMBER_TERMS)
         keys = np.fromiter(top.keys(), dtype="<u4", count=len(top))
         vals = np.fromiter(top.values(), dtype="<f4", count=len(top))
-        self.conn.execute(
-            "INSERT INTO story_members (article_id, story_id, vec) VALUES (?,?,?)",
-            (article_id, story.id, keys.tobytes() + vals.tobytes()),
-        )
+        self._pending.append((article_id, story.id, keys.tobytes() + vals.tobytes()))
+        if len(self._pending) >= 4096:  # bound memory when a caller's batch is huge
+            self._flush_members()
         if story.members is not None:
             # The float32 values, as a restart reads them back.
             story.members.append(
@@ -427,9 +437,19 @@ class StoryAssigner:
             )
             del story.members[:-LIVE_MEMBERS]
 
+    def _flush_members(self) -> None:
+        """Write the buffered member vectors (in assignment order: ids keep that order)."""
+        if self._pending:
+            self.conn.executemany(
+                "INSERT INTO story_members (article_id, story_id, vec) VALUES (?,?,?)",
+                self._pending,
+            )
+            self._pending.clear()
+
     def _members(self, story: Story) -> list[tuple[str, dict[int, float]]]:
         """The story's last ``LIVE_MEMBERS`` members, oldest first (read once per batch)."""
         if story.members is None:
+            self._flush_members()
             rows = self.conn.execute(
                 "SELECT article_id, vec FROM story_members WHERE story_id = ?"
                 " ORDER BY id DESC LIMIT ?",
@@ -689,6 +709,7 @@ class StoryAssigner:
         keep.add_vector(gone.view(), gone.n)
         keep.copies += gone.copies
         # Members in insertion order across both stories, as the database reads them back.
+        self._flush_members()
         self.conn.execute(
             "UPDATE story_members SET story_id = ? WHERE story_id = ?", (keep.id, gone.id)
         )
