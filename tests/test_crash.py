@@ -8,21 +8,9 @@ the last, then run to completion and compared; a fresh database follows until 20
 have landed on a running ingest. The RNG is seeded, so the kill times are reproducible
 (the points they hit in the work vary with machine load).
 
-Story clustering resumes exactly: its state is committed with each batch and a resumed
-``StoryAssigner`` reads back bit-for-bit what the running one kept, so ``story_id``,
-``similarity`` and the story records are compared strictly.
-
-Known gaps (reported, xfail while they last):
-
-* entity linking: ``EntityLinker`` reloaded from the database (``_load``) links some
-  quote speakers differently from the linker that built the same entities during one
-  session, e.g. speaker "<Town> officials" unlinked vs "<Town>" linked to the ORG, with
-  the ORG gaining an alias and a mention: quotes' speaker fields and statement ids and
-  entities' aliases/counts differ.
-
-Everything else (every other article field, the story records, quote spans, kinds and
-cues, timexes, the entity ids, names and types, the set and order of articles) must match
-exactly and is asserted strictly.
+Every stateful stage (dedup index, entity linker, story clusterer) commits its state with
+each batch and a resumed process reads back exactly what the running one kept, so every
+record kind must match exactly.
 """
 
 from __future__ import annotations
@@ -43,12 +31,6 @@ KILLS = 20
 KILLS_PER_DB = 8
 BATCH = 8  # small write transactions, so kills fall between and inside many of them
 N_GENERATED = 24
-# Fields from stages that do not resume exactly yet (known causes, xfail below).
-RESUME_GAPS = {
-    "quotes": ("speaker", "speaker_entity_id", "statement_id"),  # entity linking
-    "entities": ("aliases", "article_count", "mention_count"),  # entity linking
-    "stories": ("entities",),  # entity linking: a story's entities are its linked mentions
-}
 
 
 @pytest.mark.slow
@@ -62,7 +44,7 @@ def test_sigkill_at_random_points_never_corrupts_and_resume_converges(tmp_path: 
     assert reference["articles"] and reference["quotes"] and reference["timexes"]
 
     rng = random.Random(20250407)
-    kills, episode, problems = 0, 0, []
+    kills, episode = 0, 0
     log: list[str] = []
     while kills < KILLS:
         episode += 1
@@ -97,25 +79,8 @@ def test_sigkill_at_random_points_never_corrupts_and_resume_converges(tmp_path: 
         crashkit.run_ingest(corpus, db, BATCH)  # resume to the end
         assert crashkit.integrity(db) == "ok"
         resumed = crashkit.snapshot(db)
-        # Everything but the known gaps must match exactly (see the module docstring).
-        ref_core, resumed_core = reference, resumed
-        for kind, fields in RESUME_GAPS.items():
-            ref_core = crashkit.without(ref_core, kind, *fields)
-            resumed_core = crashkit.without(resumed_core, kind, *fields)
-        strict = crashkit.diff(
-            ref_core, resumed_core, kinds=("articles", "quotes", "timexes", "entities", "stories")
-        )
-        assert not strict, f"db {episode}: " + " | ".join(strict)
         differences = crashkit.diff(reference, resumed)
-        if differences:
-            problems.append(f"db {episode}: " + " | ".join(differences))
+        assert not differences, f"db {episode}: " + " | ".join(differences)
     print(f"\nfull run {full_run:.1f} s; {kills} kills over {episode} databases")
-    print("\n".join(log + problems))
+    print("\n".join(log))
     assert kills == KILLS
-    if problems:
-        pytest.xfail(
-            f"{len(problems)}/{episode} resumed databases differ, only in fields of stages"
-            " whose state does not survive a restart exactly (see the module docstring):"
-            " entity linking (EntityLinker state reloaded by _load() differs from the state"
-            " built during a session)"
-        )

@@ -144,8 +144,9 @@ class CorpusWriter:
         batch = sorted(batch, key=lambda pair: _sort_key(pair[0]))
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            for article, doc in batch:
-                updates = self.deduper.assign(article)
+            # one batched dedup pass; each list is what assign() would give at that point
+            grouped = self.deduper.assign_batch_grouped([article for article, _ in batch])
+            for (article, doc), updates in zip(batch, grouped, strict=True):
                 for aid, dup in updates:
                     if aid == article.id:
                         article.duplicate_of = dup
