@@ -140,3 +140,10 @@ def diff(
             + (f"; e.g. {sorted(ka - kb)[0][:300]}" if ka - kb else "")
         )
     return out
+
+
+def without(snap: dict[str, list[dict[str, Any]]], kind: str, *fields: str) -> dict[str, Any]:
+    """A copy of ``snap`` whose ``kind`` records lack ``fields``."""
+    out = dict(snap)
+    out[kind] = [{k: v for k, v in r.items() if k not in fields} for r in snap[kind]]
+    return out
