@@ -183,11 +183,12 @@ def serve(
     db: Annotated[str, typer.Option(help="The database file.")] = DEFAULT_DB,
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
 ) -> None:
     """Serve the web interface and the JSON API."""
     if not Path(db).exists():
         raise UserError(f"{db}: no such database")
-    _serve(db, host, port)
+    _serve(db, host, port, workers)
 
 
 @app.command()
@@ -218,13 +219,23 @@ def demo(
         _serve(str(path), host, port)
 
 
-def _serve(db: str, host: str, port: int) -> None:
+def _serve(db: str, host: str, port: int, workers: int = 1) -> None:
+    import os
+
     import uvicorn
 
     from newsdesk.web import create_app
 
+    app = create_app(db)  # opens the database now: a bad file fails here, in one line
     print(f"serving {db} on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    if workers > 1:  # worker processes build their own app from the environment
+        os.environ["NEWSDESK_DB"] = str(Path(db).resolve())
+        uvicorn.run(
+            "newsdesk.web.app:app_from_env", factory=True, host=host, port=port,
+            workers=workers, log_level="warning",
+        )  # fmt: skip
+    else:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 def main(argv: list[str] | None = None) -> int:
