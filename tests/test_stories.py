@@ -384,6 +384,9 @@ def _db_state(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
         "state": conn.execute("SELECT * FROM story_state ORDER BY story_id").fetchall(),
         "members": conn.execute("SELECT * FROM story_members ORDER BY id").fetchall(),
         "meta": conn.execute("SELECT * FROM story_meta ORDER BY key").fetchall(),
+        "log": conn.execute(
+            "SELECT story_id, action, other_id FROM story_log ORDER BY id"
+        ).fetchall(),
     }
 
 
@@ -393,6 +396,10 @@ def test_restart_between_batches_changes_nothing(tmp_path: Path, join_threshold:
     arts = _syllable_corpus(70, seed=7)
     batches = _batches(arts, 16)
     half = len(batches) // 2
+    # Two events that drift apart, around the restart: one story, split after it.
+    drift = _drift_corpus(seed=0, days=10, month=6)
+    for k, chunk in enumerate((drift[:6], drift[6:12], drift[12:])):
+        batches[half - 1 + k] = batches[half - 1 + k] + chunk
     kw = {"join_threshold": join_threshold}
 
     one = connect(tmp_path / "one.db")
@@ -409,5 +416,82 @@ def test_restart_between_batches_changes_nothing(tmp_path: Path, join_threshold:
         assert state_two[key] == state_one[key], key
     if join_threshold > 0.5:
         assert any(r[10] for r in state_one["stories"]), "merges happened and resumed alike"
+    else:
+        assert any(r[1] == "split" for r in state_one["log"]), "a split happened after restart"
     one.close()
     two.close()
+
+
+def _drift_corpus(seed: int, days: int, month: int) -> list[Article]:
+    """Invented articles of two events, one a day each: they share most words at first
+    (one story) and none of their own words at the end."""
+    import random
+
+    rng = random.Random(seed)
+    syl = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+
+    def word() -> str:
+        return "".join(rng.choice(syl) for _ in range(3))
+
+    shared = [word() for _ in range(12)]
+    own = {"a": [word() for _ in range(12)], "b": [word() for _ in range(12)]}
+    filler = [word() for _ in range(300)]
+    out = []
+    for i in range(days):
+        p = 0.5 * (1 - i / (days - 1))  # share of the common words, down to none
+        for e in "ab":
+            words = [
+                rng.choice(shared)
+                if rng.random() < p
+                else rng.choice(own[e])
+                if rng.random() < 0.7
+                else rng.choice(filler)
+                for _ in range(60)
+            ]
+            title = " ".join(rng.sample(shared if p > 0.4 else own[e], 3))
+            out.append(
+                art(f"d{e}{i}", title, " ".join(words) + ".", f"2024-{month:02d}-{1 + i:02d}")
+            )
+    return out
+
+
+def test_split_of_two_events_that_drift_apart(tmp_path: Path) -> None:
+    """One story absorbs two events; when they drift apart it splits, with stable ids."""
+    arts = _drift_corpus(seed=0, days=10, month=3)
+    c = connect(tmp_path / "s.db")
+    _run_batches(c, StoryAssigner(c, run_id=1), [arts[:6], arts[6:12], arts[12:]])
+    keep, other = story_id_for("da0"), story_id_for("db0")
+    splits = c.execute("SELECT story_id, other_id FROM story_log WHERE action = 'split'")
+    assert [tuple(r) for r in splits] == [(keep, other)]
+    by_story: dict[str, set[str]] = {}
+    for aid, sid in stories_of(c).items():
+        by_story.setdefault(sid, set()).add(aid)
+    assert by_story == {keep: {a.id for a in arts if a.id.startswith("da")},
+                        other: {a.id for a in arts if a.id.startswith("db")}}  # fmt: skip
+    rows = {r[0]: tuple(r[1:]) for r in c.execute(
+        "SELECT id, article_count, merged_into, first_published FROM stories"
+        " WHERE id IN (?, ?)", (keep, other))}  # fmt: skip
+    assert rows == {keep: (10, None, "2024-03-01"), other: (10, None, "2024-03-01")}
+    members = dict(c.execute("SELECT article_id, story_id FROM story_members"))
+    assert all(members[a] == other for a in by_story[other])
+    states = {r[0]: Story.from_blob(r[0], r[1]) for r in c.execute("SELECT * FROM story_state")}
+    assert states[keep].n == 10 and states[other].n == 10
+    # Later articles of the split-off event join it; nothing splits again.
+    late = [art(f"db{10 + i}", a.title, a.text, f"2024-03-{12 + i}") for i, a in
+            enumerate(x for x in arts[-6:] if x.id.startswith("db"))]  # fmt: skip
+    _run_batches(c, StoryAssigner(c, run_id=2), [late])
+    assert {stories_of(c)[a.id] for a in late} == {other}
+    n_splits = c.execute("SELECT count(*) FROM story_log WHERE action = 'split'").fetchone()[0]
+    assert n_splits == 1
+    c.close()
+
+
+def test_splits_can_be_turned_off(tmp_path: Path) -> None:
+    arts = _drift_corpus(seed=0, days=10, month=3)
+    c = connect(tmp_path / "s.db")
+    _run_batches(
+        c, StoryAssigner(c, run_id=1, split_min_members=0), [arts[:6], arts[6:12], arts[12:]]
+    )
+    assert stories_of(c)["db0"] == story_id_for("da0"), "the absorbed event stays absorbed"
+    assert not c.execute("SELECT 1 FROM story_log WHERE action = 'split'").fetchone()
+    c.close()

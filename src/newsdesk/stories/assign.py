@@ -16,8 +16,12 @@ Online decisions are made early, before the idf knows which words are common and
 before later articles link two halves of a story, so the join threshold is kept
 above the pairwise same-story level and ``finalize`` repairs: an average-linkage
 merge pass over the touched stories at ``MERGE_THRESHOLD`` (the kept story is the
-older one; merges go to ``story_log`` and ``stories.merged_into``). Then it persists
-the state and recomputes each touched story's row (see :mod:`newsdesk.stories.summary`).
+older one; merges go to ``story_log`` and ``stories.merged_into``), then a split pass:
+a touched story of ``SPLIT_MIN_MEMBERS`` or more whose members fall in two cohesive
+groups that the merge pass would not join again is cut in two (the part with the founding
+article keeps the id, the other takes its oldest article's; ``story_log`` 'split'). Then
+it persists the state and recomputes each touched story's row (see
+:mod:`newsdesk.stories.summary`).
 
 Exact resume: whatever steers a decision is a function of the committed database.
 ``finalize`` (run by the pipeline at the end of every batch, in its transaction) writes
@@ -63,6 +67,9 @@ LIVE_MEMBERS = 50  # a story's most recent members compared for an article's nei
 NEIGHBOURS = 10  # entries in an article's ``similarity`` map
 NEIGHBOUR_STORIES = 10  # candidate stories whose live members are compared for it
 KEEP_SIMILARITIES = 10_000  # similarity maps kept for ``similarities()``
+SPLIT_MIN_MEMBERS = 6  # a story is checked for a split at finalize from this many members
+SPLIT_MIN_PART = 3  # each part of a split has at least this many members...
+SPLIT_MIN_SHARE = 0.25  # ...and at least this share of the story
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -234,6 +241,7 @@ class StoryAssigner:
         join_threshold: float = JOIN_THRESHOLD,
         merge_threshold: float = MERGE_THRESHOLD,
         dormant_days: float = DORMANT_DAYS,
+        split_min_members: int = SPLIT_MIN_MEMBERS,
         embedder: Embedder | None = None,
     ) -> None:
         self.conn = conn
@@ -241,6 +249,7 @@ class StoryAssigner:
         self.join_threshold = join_threshold
         self.merge_threshold = merge_threshold
         self.window = dormant_days
+        self.split_min_members = split_min_members  # 0 turns splits off
         self.embedder = embedder  # seam only, not used yet: see Embedder
         # Exact resume: everything that steers a decision is a function of the committed
         # database. Per batch (between two ``finalize``) the assigner works on ``_active``:
@@ -316,6 +325,7 @@ class StoryAssigner:
         from newsdesk.stories.summary import story_row
 
         merged = self._merge_pass()
+        self._split_pass(merged)
         self._flush_members()
         now = datetime.now(UTC).isoformat(timespec="seconds")
         touched = [s for s in self._active.values() if s.touched and s.id not in merged]
@@ -721,6 +731,126 @@ class StoryAssigner:
         gone.n = 0
         gone.touched = False
 
+    # -- finalize: splits --------------------------------------------------------------
+    def _split_pass(self, merged: dict[str, str]) -> None:
+        """Split touched stories whose members form two clearly separated groups.
+
+        Everything used comes from committed state (``story_members``, ``articles``), so a
+        restart splits exactly alike. The part holding the founding article keeps the id;
+        the other part gets the id derived from its oldest article.
+        """
+        if self.split_min_members <= 0:
+            return
+        touched = [
+            s
+            for s in self._active.values()
+            if s.touched and s.n >= self.split_min_members and s.id not in merged
+        ]
+        if not touched:
+            return
+        self._flush_members()
+        for s in sorted(touched, key=lambda x: x.id):
+            self._try_split(s, merged)
+
+    def _try_split(self, story: Story, merged: dict[str, str]) -> None:
+        rows = self.conn.execute(
+            "SELECT m.article_id, m.vec, a.published FROM story_members m"
+            " LEFT JOIN articles a ON a.id = m.article_id WHERE m.story_id = ? ORDER BY m.id",
+            (story.id,),
+        ).fetchall()
+        if len(rows) != story.n:  # pruned members: the centroid could not be rebuilt
+            return
+        ids = [r[0] for r in rows]
+        vecs = [_member_vec(r[1]) for r in rows]
+        days = [day_number(r[2]) for r in rows]
+        part = _two_groups(vecs, ids.index(_founder(story.id, ids, days)))
+        if part is None:
+            return
+        sims, in_b = part
+        n = len(ids)
+        nb = int(in_b.sum())
+        na = n - nb
+        if min(na, nb) < max(SPLIT_MIN_PART, SPLIT_MIN_SHARE * n):
+            return
+        a_idx, b_idx = np.flatnonzero(~in_b), np.flatnonzero(in_b)
+        cross = float(sims[np.ix_(a_idx, b_idx)].mean())
+
+        def within(idx: np.ndarray) -> float:
+            block = sims[np.ix_(idx, idx)]
+            return float((block.sum() - np.trace(block)) / (len(idx) * (len(idx) - 1)))
+
+        # Both parts cohesive at the join level, and apart enough that the merge pass
+        # (same average linkage) would not join them again.
+        if cross >= self.merge_threshold or min(within(a_idx), within(b_idx)) < max(
+            self.join_threshold, 2 * cross
+        ):
+            return
+        b_ids = [ids[i] for i in b_idx]
+        oldest = min(b_idx, key=lambda i: (days[i] is None, days[i] or 0.0, i))
+        new_id = story_id_for(ids[oldest])
+        other = self._active.get(new_id)
+        if (other is not None and other.n) or (
+            other is None
+            and self.conn.execute(
+                "SELECT 1 FROM story_state WHERE story_id = ?", (new_id,)
+            ).fetchone()
+        ):
+            return  # the id is a live story's: never reuse it
+        merged.pop(new_id, None)  # an article's story merged away earlier comes back
+        new = Story(new_id, new=True)
+        self._rebuild(new, [vecs[i] for i in b_idx], [days[i] for i in b_idx])
+        self._rebuild(story, [vecs[i] for i in a_idx], [days[i] for i in a_idx])
+        marks = ",".join("?" * len(b_ids))
+        moved_copies = self.conn.execute(
+            f"SELECT id, published FROM articles WHERE story_id = ? AND duplicate_of IN ({marks})"
+            f" AND id NOT IN ({marks}) ORDER BY id",
+            [story.id, *b_ids, *b_ids],
+        ).fetchall()
+        copies = [aid for aid, _ in moved_copies]
+        for _, pub in moved_copies:
+            new.add_time(day_number(pub))
+        for aid, pub in self.conn.execute(
+            "SELECT id, published FROM articles WHERE story_id = ? AND duplicate_of IS NOT NULL"
+            f" AND id NOT IN ({marks}) ORDER BY id",
+            [story.id, *b_ids],
+        ).fetchall():
+            if aid not in copies:
+                story.add_time(day_number(pub))
+        new.copies = len(copies)
+        story.copies = max(0, story.copies - len(copies))
+        moved = b_ids + copies
+        for i in range(0, len(moved), 500):
+            chunk = moved[i : i + 500]
+            self.conn.execute(
+                f"UPDATE articles SET story_id = ? WHERE id IN ({','.join('?' * len(chunk))})",
+                [new_id, *chunk],
+            )
+        self.conn.execute(
+            f"UPDATE story_members SET story_id = ? WHERE story_id = ? AND article_id IN ({marks})",
+            [new_id, story.id, *b_ids],
+        )
+        for aid in moved:
+            if aid in self.story_of:
+                self.story_of[aid] = new_id
+        new.touched = story.touched = True
+        self._active.pop(new_id, None)
+        self.stories.pop(new_id, None)
+        self.stories[new_id] = self._active[new_id] = new
+        self._log.append((story.id, "split", new_id))
+
+    def _rebuild(
+        self, story: Story, vecs: list[dict[int, float]], days: list[float | None]
+    ) -> None:
+        """Reset a story to exactly these members (centroid, count, dates, index keys)."""
+        story._c, story._keys, story._vals = {}, None, None
+        story.n = 0
+        story.first = story.last = None
+        for vec, t in zip(vecs, days, strict=True):
+            story.add_vector(vec)
+            story.add_time(t)
+        story.members = None
+        story.index_terms = story.top_terms(INDEX_TERMS)
+
     # -- idf persistence ---------------------------------------------------------------
     def _load_df(self) -> F.DocFreq:
         row = self.conn.execute("SELECT value FROM story_meta WHERE key = 'df'").fetchone()
@@ -749,6 +879,62 @@ def _overlap(a: Story, b: Story, window: float) -> bool:
     if a.first is None or b.first is None or a.last is None or b.last is None:
         return True
     return a.first - window <= b.last and b.first - window <= a.last
+
+
+def _member_vec(blob: bytes) -> dict[int, float]:
+    """A ``story_members`` vector as the assigner reads it back."""
+    n = len(blob) // 8
+    keys = np.frombuffer(blob[: 4 * n], dtype="<u4").tolist()
+    vals = np.frombuffer(blob[4 * n :], dtype="<f4").astype(np.float64).tolist()
+    return dict(zip(keys, vals, strict=True))
+
+
+def _founder(story_id: str, ids: list[str], days: list[float | None]) -> str:
+    """The member whose id made the story's id, else the oldest member."""
+    for aid in ids:
+        if story_id_for(aid) == story_id:
+            return aid
+    return ids[min(range(len(ids)), key=lambda i: (days[i] is None, days[i] or 0.0, i))]
+
+
+def _two_groups(
+    vecs: list[dict[int, float]], seed: int, rounds: int = 20
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Average-linkage 2-means over member cosines: (similarity matrix, in second group).
+
+    Seeds: the founder and the member least like it; each round puts every member in the
+    group it is closer to on average (the founder stays in the first). Deterministic.
+    """
+    terms = sorted({k for v in vecs for k in v})
+    col = {k: j for j, k in enumerate(terms)}
+    m = np.zeros((len(vecs), len(terms)))
+    for i, v in enumerate(vecs):
+        for k, x in v.items():
+            m[i, col[k]] = x
+    norms = np.linalg.norm(m, axis=1)
+    norms[norms == 0] = 1.0
+    m /= norms[:, None]
+    sims = m @ m.T
+    far = int(np.argmin(sims[seed]))
+    if far == seed:
+        return None
+    in_b = np.zeros(len(vecs), dtype=bool)
+    in_b[far] = True
+    eye = np.eye(len(vecs), dtype=bool)
+    for _ in range(rounds):
+        off = np.where(eye, 0.0, sims)
+        na, nb = float((~in_b).sum()), float(in_b.sum())
+        to_a = off[:, ~in_b].sum(axis=1) / np.maximum(na - (~in_b), 1.0)
+        to_b = off[:, in_b].sum(axis=1) / np.maximum(nb - in_b, 1.0)
+        nxt = to_b > to_a
+        nxt[seed] = False
+        if not nxt.any() or nxt.all() or (nxt == in_b).all():
+            in_b = nxt
+            break
+        in_b = nxt
+    if not in_b.any():
+        return None
+    return sims, in_b
 
 
 def _older(a: Story, b: Story) -> tuple[Story, Story]:
