@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -55,13 +55,14 @@ class What(StrEnum):
 
 
 def _parse_when(value: str | None) -> datetime | None:
+    from newsdesk.sources.files import parse_iso_datetime
+
     if value is None:
         return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise UserError(f"--crawled-at {value!r}: not an ISO 8601 date or datetime") from exc
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    when = parse_iso_datetime(value)
+    if when is None:
+        raise UserError(f"--crawled-at {value!r}: not an ISO 8601 date or datetime")
+    return when
 
 
 def _check_paths(paths: list[str]) -> None:

@@ -196,15 +196,6 @@ class CorpusWriter:
         article.timexes = list(tag_timexes(article.text, anchor))
         article.events = timeline_events(article)
 
-    def finish(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            self.stories.finalize()
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-
 
 def ingest(
     paths: Iterable[str],
@@ -291,7 +282,6 @@ def ingest(
                     summary.duplicates += corpus.write_batch(pairs)
                     summary.articles_added += len(pairs)
                 bar.advance(task, len(batch))
-            corpus.finish()
         status = "done"
     finally:
         if runner is not None:

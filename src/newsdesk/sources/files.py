@@ -7,7 +7,9 @@ import gzip
 import os
 import zlib
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .decode import BadInput
 
@@ -33,6 +35,17 @@ FORMATS: dict[str, str] = {
     ".rss": "feed",
     ".atom": "feed",
 }
+
+
+def parse_iso_datetime(value: Any) -> datetime | None:
+    """An ISO 8601 date/datetime string ("Z" allowed) as an aware datetime (UTC if naive)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def detect_format(path: Path) -> tuple[str | None, bool]:

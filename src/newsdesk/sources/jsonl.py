@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from ..model import Document, Skip
 from .decode import BadInput, decode_bytes, normalize_newlines
-from .files import _one_line, read_capped
+from .files import _one_line, parse_iso_datetime, read_capped
 
 # Record fields copied into ``Document.given`` (metadata the input states as fact).
 GIVEN_FIELDS = (
@@ -27,16 +27,6 @@ GIVEN_FIELDS = (
     "aggregator",
     "language",
 )
-
-
-def _parse_dt(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def _names(value: Any) -> list[str]:
@@ -103,7 +93,7 @@ def record_document(
         input_id=input_id,
         given=given_fields(record),
         clean=record.get("clean") is not False,
-        crawled_at=crawled_at or _parse_dt(record.get("crawled_at")) or file_time,
+        crawled_at=crawled_at or parse_iso_datetime(record.get("crawled_at")) or file_time,
     )
 
 

@@ -10,24 +10,14 @@ a Skip, and so does a WARC that holds no HTML response at all.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from ..model import Document, Skip
 from .decode import BadInput, charset_from_content_type, declared_charset, decode_bytes
-from .files import _one_line
+from .files import _one_line, parse_iso_datetime
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-def _warc_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def _is_html(content_type: str, payload_head: bytes) -> bool:
@@ -87,7 +77,7 @@ def read_warc(
                     yield Skip(src, str(exc).replace("file", "record"))
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI")
-                date = _warc_date(record.rec_headers.get_header("WARC-Date"))
+                date = parse_iso_datetime(record.rec_headers.get_header("WARC-Date"))
                 yield Document(
                     source=src,
                     kind="html",

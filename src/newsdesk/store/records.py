@@ -72,19 +72,12 @@ def stories(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
         " independent_sources, article_count, copy_count FROM stories"
         " WHERE merged_into IS NULL ORDER BY first_published, id"
     )
-    seen: set[str] = set()
     for r in conn.execute(sql):
         rec = dict(r)
-        seen.add(rec["id"])
         rec["article_ids"] = members.get(rec["id"], [])
         rec["publishers"] = _loads(rec["publishers"], [])
         rec["independent_sources"] = _loads(rec["independent_sources"], [])
         yield rec
-    # Articles whose story row is missing (a stage that did not finalise) still export.
-    for sid, ids in members.items():
-        if sid not in seen:
-            yield {"id": sid, "title": None, "article_ids": ids, "first_published": None,
-                   "last_published": None, "publishers": [], "independent_sources": []}  # fmt: skip
 
 
 def events(conn: sqlite3.Connection) -> Iterator[dict[str, Any]]:
