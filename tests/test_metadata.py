@@ -258,3 +258,12 @@ def test_detect_language_uses_cld2_codes_of_today() -> None:
         "después de tres años de debate entre los vecinos y el gobierno regional."
     )
     assert detect_language(es) == "es"
+
+
+def test_strip_dateline_removes_only_a_wire_dateline() -> None:
+    from newsdesk.clean.metadata import strip_dateline
+
+    assert strip_dateline("HARBOR FALLS (KPA) — The ferry ran again.") == "The ferry ran again."
+    assert strip_dateline("LONDON, Oct 5 (Reuters) - Prices rose.") == "Prices rose."
+    plain = "The mayor (a former teacher) said the bridge would open."
+    assert strip_dateline(plain) == plain

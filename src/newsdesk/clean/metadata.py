@@ -370,6 +370,16 @@ def dateline_agencies(text: str) -> list[str]:
     return dedupe(out)
 
 
+def strip_dateline(text: str) -> str:
+    """``text`` without a leading wire dateline ("KESSBRIDGE (XYZ) — Water rose" -> "Water
+    rose"), for places that show a sentence on its own (story summaries)."""
+    if not dateline_agencies(text):
+        return text
+    head = text.lstrip()
+    m = _DATELINE.match(head) or _LOOSE_DATELINE.match(head)
+    return head[m.end() :].lstrip() if m else text
+
+
 def _tidy_name(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip(" .,;:|()[]*_-–—")
     if name.isupper() and len(name) > 3:  # "ISABELLA O’MALLEY" -> "Isabella O’Malley"

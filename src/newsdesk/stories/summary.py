@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from newsdesk.clean.metadata import strip_dateline
 from newsdesk.stories import features as F
 
 SUMMARY_ARTICLES = 5  # members whose leads are read for the summary
@@ -120,7 +121,7 @@ def _summary(
         if first_text is None:
             first_text = text
         for pos, (s, e) in enumerate(F.sentences(text)[:LEAD_SENTENCES]):
-            sent = " ".join(text[s:e].split())
+            sent = strip_dateline(" ".join(text[s:e].split()))
             if not 40 <= len(sent) <= 400 or sent[-1] not in ".!?\"'”’":
                 continue
             vec = _vector(sent, df)
