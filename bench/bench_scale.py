@@ -1,19 +1,22 @@
 """End-to-end scale: articles/s per core, worker speed-up, cost per article vs corpus size.
 
-    .venv/bin/python bench/bench_scale.py --sizes 1000,10000 --workers 1,2 [--engine local|dask]
+    .venv/bin/python bench/bench_scale.py --sizes 1000,100000 --workers 1,2 [--engine local|dask]
 
 For each size a JSONL corpus is generated (bench/corpus.py: bodies from ../shared/data
 with perturbations) and ingested by a ``newsdesk ingest`` subprocess into a fresh
-database, with entities, quotes, time and stories. Reported per run: wall seconds,
-articles/s, articles/s per worker, seconds per 1,000 articles, and the peak RSS of the
-largest process (the writer or one worker).
+database, with entities, quotes, time and stories. While it runs, the article count in
+the database and the resident memory of the whole process tree (the writer and its
+workers) are sampled every few seconds, so one long run also gives the cost per 1,000
+articles at each decile of the corpus (flat = the corpus size does not slow ingest
+down). Reported per run: wall seconds, articles/s, articles/s per worker, seconds per
+1,000 articles overall and per decile, and peak RSS (largest process and whole tree).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -28,20 +31,75 @@ ROOT = Path(__file__).resolve().parents[1]
 NEWSDESK = ROOT / ".venv" / "bin" / "newsdesk"
 
 
-def run_once(corpus: Path, db: Path, workers: int, engine: str) -> dict:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def _tree_rss_mb(pid: int) -> tuple[float, float]:
+    """(largest process, sum) of resident memory over ``pid`` and its descendants, MB."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, float] = {}
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            stat = (d / "stat").read_text()
+            status = (d / "status").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(d.name))
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss[int(d.name)] = int(line.split()[1]) / 1024
+    todo, seen = [pid], []
+    while todo:
+        p = todo.pop()
+        seen.append(p)
+        todo += children.get(p, [])
+    values = [rss.get(p, 0.0) for p in seen]
+    return max(values, default=0.0), sum(values)
+
+
+def _count(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1) as conn:
+            return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _deciles(samples: list[tuple[float, int]], n: int) -> list[float | None]:
+    """Seconds per 1,000 articles within each tenth of the corpus (by articles stored)."""
+    out: list[float | None] = []
+    for k in range(10):
+        lo, hi = n * k / 10, n * (k + 1) / 10
+        inside = [(t, c) for t, c in samples if lo <= c <= hi]
+        if len(inside) < 2 or inside[-1][1] == inside[0][1]:
+            out.append(None)
+            continue
+        (t0, c0), (t1, c1) = inside[0], inside[-1]
+        out.append(round((t1 - t0) / (c1 - c0) * 1000, 1))
+    return out
+
+
+def run_once(corpus: Path, db: Path, workers: int, engine: str, every: float) -> dict:
     t0 = time.perf_counter()
-    proc = subprocess.run(
+    proc = subprocess.Popen(
         [str(NEWSDESK), "ingest", str(corpus), "--db", str(db), "--json",
          "--workers", str(workers), "--engine", engine],
-        capture_output=True, text=True, check=False,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    samples: list[tuple[float, int]] = []
+    peak_one = peak_tree = 0.0
+    while proc.poll() is None:
+        one, tree = _tree_rss_mb(proc.pid)
+        peak_one, peak_tree = max(peak_one, one), max(peak_tree, tree)
+        samples.append((time.perf_counter() - t0, _count(db)))
+        time.sleep(every)
+    out, err = proc.communicate()
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
-        raise SystemExit(f"ingest failed: {proc.stderr.strip().splitlines()[-1:]}")
-    summary = json.loads(proc.stdout)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        raise SystemExit(f"ingest failed: {err.strip().splitlines()[-1:]}")
+    summary = json.loads(out)
     n = summary["articles_added"]
+    samples.append((wall, n))
     return {
         "articles": n,
         "workers": workers,
@@ -50,7 +108,9 @@ def run_once(corpus: Path, db: Path, workers: int, engine: str) -> dict:
         "articles_per_s": round(n / wall, 2),
         "articles_per_s_per_worker": round(n / wall / workers, 2),
         "s_per_1000": round(wall / n * 1000, 1),
-        "peak_rss_mb_max_process": round(max(peak, before) / 1024, 1),
+        "s_per_1000_by_decile": _deciles(samples, n),
+        "peak_rss_mb_largest_process": round(peak_one, 1),
+        "peak_rss_mb_process_tree": round(peak_tree, 1),
     }
 
 
@@ -59,6 +119,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000", help="comma-separated corpus sizes")
     ap.add_argument("--workers", default="1,2", help="comma-separated worker counts")
     ap.add_argument("--engine", default="local", choices=["local", "dask"])
+    ap.add_argument("--every", type=float, default=2.0, help="seconds between samples")
     args = ap.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -66,15 +127,21 @@ def main() -> None:
             corpus = write_jsonl(Path(tmp) / f"corpus-{size}.jsonl", size)
             for w in [int(x) for x in args.workers.split(",")]:
                 db = Path(tmp) / f"db-{size}-{w}.db"
-                res = {"size": size, **run_once(corpus, db, w, args.engine)}
+                res = {"size": size, **run_once(corpus, db, w, args.engine, args.every)}
                 results.append(res)
                 print(json.dumps(res), flush=True)
     by = {(r["size"], r["workers"]): r for r in results}
     for size in sorted({r["size"] for r in results}):
         one, two = by.get((size, 1)), by.get((size, 2))
         if one and two:
-            print(json.dumps({"size": size, "speedup_2_vs_1": round(
-                two["articles_per_s"] / one["articles_per_s"], 2)}))
+            print(
+                json.dumps(
+                    {
+                        "size": size,
+                        "speedup_2_vs_1": round(two["articles_per_s"] / one["articles_per_s"], 2),
+                    }
+                )
+            )
 
 
 if __name__ == "__main__":

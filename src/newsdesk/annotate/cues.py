@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from newsdesk.annotate.alternation import trie_alternation
+
 # the strongest cues: used to attribute a quote that is not syntactically attached
 STRONG = {
     "say",
@@ -263,7 +265,7 @@ for _lemma in sorted(SPEECH | FRAMING | STRONG | OBJECT):
         FORMS.setdefault(_f, _lemma)
 
 CUE_RE = re.compile(
-    r"\b(?:" + "|".join(sorted(map(re.escape, FORMS), key=len, reverse=True)) + r"|according)\b",
+    r"\b" + trie_alternation([*FORMS, "according"]) + r"\b",
     re.IGNORECASE,
 )
 
@@ -271,3 +273,16 @@ CUE_RE = re.compile(
 def lemma_of(word: str) -> str | None:
     """The cue lemma of a word form, or None."""
     return FORMS.get(word.lower())
+
+
+_FORM_HASHES: frozenset[int] | None = None
+
+
+def form_hashes() -> frozenset[int]:
+    """spaCy's LOWER hashes of the cue forms and "according"."""
+    global _FORM_HASHES
+    if _FORM_HASHES is None:
+        from spacy.strings import hash_string
+
+        _FORM_HASHES = frozenset(hash_string(w) for w in [*FORMS, "according"])
+    return _FORM_HASHES

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from newsdesk.annotate.alternation import trie_alternation
 from newsdesk.model import Mention
 
 KEEP_TYPES = {
@@ -400,12 +402,16 @@ _NAME_PARTICLES = {
 }
 
 
+# The name helpers below are pure and called per pair of chains: cached, they keep
+# entity chaining linear in practice (bounded, so a long ingest's memory stays flat).
+@lru_cache(maxsize=1 << 16)
 def fold(s: str) -> str:
     """Lower-case, accents removed, curly apostrophes straightened."""
     s = unicodedata.normalize("NFKD", s.replace("\u2019", "'"))
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str, etype: str) -> str:
     """The comparison key of a name: folded, without 'the', exonyms mapped."""
     k = fold(name).strip()
@@ -418,13 +424,18 @@ def name_key(name: str, etype: str) -> str:
 
 def name_tokens(name: str) -> list[str]:
     """Folded name words without titles or possessives."""
+    return list(_name_tokens(name))
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_tokens(name: str) -> tuple[str, ...]:
     toks = [t for t in re.findall(r"[\w'.-]+", fold(name)) if t not in {"'s", "."}]
     toks = [re.sub(r"'s$", "", t) for t in toks]
     while len(toks) > 1 and toks[0].rstrip(".") in TITLES:
         toks = toks[1:]
     while len(toks) > 1 and toks[-1].rstrip(".") in {"jr", "sr", "ii", "iii", "iv"}:
         toks = toks[:-1]
-    return toks
+    return tuple(toks)
 
 
 def _is_initial(tok: str) -> bool:
@@ -645,7 +656,7 @@ def _strip_span(text: str, s: int, e: int, etype: str) -> tuple[int, int]:
 
 _ROLE_BEFORE = re.compile(
     r"((?:[A-Z][\w.'\u2019-]*|of|the|and|for|on|former|deputy|acting|senior|chief|"
-    + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True))
+    + trie_alternation(ROLE_NOUNS)
     + r")(?:\s+|$)){1,7}$"
 )
 
@@ -675,7 +686,7 @@ def _roles_near(text: str, s: int, e: int) -> tuple[set[str], str | None]:
 
 _CAP = r"[A-Z][a-z\u00e0-\u017f'\u2019-]+"
 _NAME = rf"{_CAP}(?:\s+(?:[A-Z]\.\s+)?{_CAP}){{1,2}}"
-_ROLE_ALT = "|".join(sorted(ROLE_NOUNS, key=len, reverse=True))
+_ROLE_ALT = trie_alternation(ROLE_NOUNS)
 # "Kremlin spokesman Dmitry Peskov" / "Dmitry Peskov, a spokesman for ...": names the
 # small NER model misses or mistypes are recovered from the role next to them
 _ROLE_NAME_BEFORE = re.compile(rf"\b(?i:{_ROLE_ALT})\s+({_NAME})\b")

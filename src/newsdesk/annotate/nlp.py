@@ -13,6 +13,7 @@ run one process per core.
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import Any
 
@@ -37,16 +38,43 @@ def get_nlp() -> Any:
                 threadpool_limits(1, user_api="blas")
                 with use_ops("numpy", use_blis=False):
                     _nlp = spacy.load(MODEL, exclude=["lemmatizer", "senter"])
+                # the model's many long-lived objects need no more cycle-collector visits
+                gc.collect()
+                gc.freeze()
     return _nlp
 
 
-def ner_docs(texts: list[str], batch_size: int = 32) -> list[Any]:
+# A batch's working arrays grow with its tokens (a dozen floats-by-288 matrices per
+# token), so batches are cut by characters, not by documents: a few long articles in a
+# batch of 32 would otherwise push a worker's peak memory up by half a gigabyte.
+BATCH_CHARS = 60_000
+
+
+def _by_chars(texts: list[str], budget: int) -> list[list[str]]:
+    groups: list[list[str]] = []
+    size = 0
+    for t in texts:
+        if not groups or size + len(t) > budget:
+            groups.append([])
+            size = 0
+        groups[-1].append(t)
+        size += len(t)
+    return groups
+
+
+def _pipe(texts: list[str], disable: tuple[str, ...]) -> list[Any]:
+    nlp = get_nlp()
+    out: list[Any] = []
+    for group in _by_chars(texts, BATCH_CHARS):
+        out.extend(nlp.pipe(group, batch_size=len(group), disable=list(disable)))
+    return out
+
+
+def ner_docs(texts: list[str]) -> list[Any]:
     """Run only the entity recogniser over ``texts``."""
-    nlp = get_nlp()
-    return list(nlp.pipe(texts, batch_size=batch_size, disable=list(NER_ONLY)))
+    return _pipe(texts, NER_ONLY)
 
 
-def parse_docs(texts: list[str], batch_size: int = 64) -> list[Any]:
+def parse_docs(texts: list[str]) -> list[Any]:
     """Run tagger and dependency parser (no NER, no attribute ruler) over ``texts``."""
-    nlp = get_nlp()
-    return list(nlp.pipe(texts, batch_size=batch_size, disable=list(PARSE_ONLY)))
+    return _pipe(texts, PARSE_ONLY)

@@ -169,11 +169,56 @@ class Speaker:
 
 
 class Unit:
-    """A parsed unit with article offsets."""
+    """A parsed unit with article offsets.
+
+    Token starts and the positions of cue word forms are read once, as arrays, so the
+    attribution loops touch only the tokens that can matter (a spaCy ``Token`` object
+    is built on every access: walking whole units per quote dominated this stage).
+    """
 
     def __init__(self, doc: Any, offset: int) -> None:
         self.doc = doc
         self.off = offset
+        self._starts: list[int] | None = None
+        self._cues: list[int] | None = None
+        self._heads: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        """Article offset of every token, in order."""
+        if self._starts is None:
+            from spacy.attrs import IDX
+
+            self._starts = [self.off + int(i) for i in self.doc.to_array(IDX)]
+        return self._starts
+
+    def tokens_between(self, start: int, end: int) -> Any:
+        """The tokens starting in the article range [start, end)."""
+        i = bisect.bisect_left(self.starts, start)
+        j = bisect.bisect_left(self.starts, end)
+        return self.doc[i:j]
+
+    def cue_indices(self) -> list[int]:
+        """Indices of the tokens whose word form is a cue form (or "according")."""
+        if self._cues is None:
+            from spacy.attrs import LOWER
+
+            forms = cues.form_hashes()
+            self._cues = [i for i, h in enumerate(self.doc.to_array(LOWER).tolist()) if h in forms]
+        return self._cues
+
+    @property
+    def heads(self) -> list[int]:
+        """Index of every token's syntactic head."""
+        if self._heads is None:
+            from spacy.attrs import HEAD
+
+            rel = self.doc.to_array(HEAD).astype("int64")  # head offsets, relative
+            self._heads = [i + int(r) for i, r in enumerate(rel)]
+        return self._heads
+
+    def cue_tokens(self) -> list[Any]:
+        return [self.doc[i] for i in self.cue_indices()]
 
     def start(self, tok: Any) -> int:
         return self.off + tok.idx
@@ -505,22 +550,28 @@ class QuoteFinder:
 
     def _cue_for_quote(self, u: Unit, q: QuoteSpan) -> Any | None:
         """The speech verb a quote depends on, else the nearest strong cue outside quotes."""
-        inside = [t for t in u.doc if q.start <= u.start(t) < q.end]
         best = None
         kinds = cues.SPEECH | cues.FRAMING | cues.STRONG
-        for t in inside:
-            a, depth = t.head, 1
+        starts = u.starts
+        is_form = set(u.cue_indices())
+        heads = u.heads
+        for t in u.tokens_between(q.start, q.end):
+            a, depth = heads[t.i], 1
             while depth <= 8:
-                if not (q.start <= u.start(a) < q.end) and self._is_cue(u, a, kinds):
+                if (
+                    a in is_form
+                    and not (q.start <= starts[a] < q.end)
+                    and self._is_cue(u, u.doc[a], kinds)
+                ):
                     if best is None or depth < best[0]:
-                        best = (depth, a)
+                        best = (depth, u.doc[a])
                     break
-                if a.head.i == a.i:
+                if heads[a] == a:
                     break
-                a, depth = a.head, depth + 1
+                a, depth = heads[a], depth + 1
         if best is not None:
             return best[1]
-        cands = [t for t in u.doc if self._is_cue(u, t, cues.STRONG)]
+        cands = [t for t in u.cue_tokens() if self._is_cue(u, t, cues.STRONG)]
         if not cands:
             return None
 
@@ -651,7 +702,7 @@ class QuoteFinder:
     # ------------------------------------------------------------------ indirect
     def _indirect(self, u: Unit, qs: list[QuoteSpan]) -> None:
         doc = u.doc
-        for tok in doc:
+        for tok in u.cue_tokens():  # every other token fails both tests below
             low = tok.text.lower()
             if low == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].text == "to":
                 if self._tok_in_quote(u, tok):

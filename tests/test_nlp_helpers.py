@@ -1,0 +1,76 @@
+"""The speed helpers of the annotators give exactly what the plain versions give."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from newsdesk.annotate import cues
+from newsdesk.annotate.alternation import trie_alternation
+from newsdesk.annotate.nlp import _by_chars, parse_docs
+from newsdesk.annotate.quotes import Unit
+
+WORDS = ["say", "says", "said", "saying", "tell", "told", "vice", "vice-president",
+         "chief", "chief executive", "a", "ab", "abc", "b.c", "x+y"]  # fmt: skip
+
+
+def _plain(words: list[str]) -> re.Pattern[str]:
+    alt = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alt})\b", re.I)
+
+
+def test_trie_matches_every_word_and_nothing_else() -> None:
+    rx = re.compile(rf"(?:{trie_alternation(WORDS)})", re.I)
+    for w in WORDS:
+        assert rx.fullmatch(w), w
+    for w in ["sa", "sayss", "vice-", "chief exec", "ac", "bxc", "x", "xy", ""]:
+        assert not rx.fullmatch(w), w
+
+
+def test_trie_finds_the_same_spans_as_a_longest_first_alternation() -> None:
+    text = (
+        "The vice-president said a chief executive, says Ab, told abc; Saying B.C and "
+        "x+y. The vice president, a Chief, TOLD the chiefs she would tell."
+    )
+    trie = re.compile(rf"\b{trie_alternation(WORDS)}\b", re.I)
+    assert [m.span() for m in trie.finditer(text)] == [
+        m.span() for m in _plain(WORDS).finditer(text)
+    ]
+    assert trie.search("the chief executive said").group() == "chief executive"
+
+
+def test_trie_of_nothing_matches_nothing() -> None:
+    assert re.search(trie_alternation([]), "anything") is None
+
+
+@pytest.mark.parametrize(
+    ("sizes", "budget", "expected"),
+    [
+        ([10, 10, 10], 25, [[10, 10], [10]]),
+        ([30, 5], 25, [[30], [5]]),  # a text over budget goes alone
+        ([0, 0], 25, [[0, 0]]),
+        ([], 25, []),
+    ],
+)
+def test_batches_are_cut_by_characters(sizes: list[int], budget: int, expected: list) -> None:
+    texts = ["x" * n for n in sizes]
+    groups = _by_chars(texts, budget)
+    assert [[len(t) for t in g] for g in groups] == expected
+    assert [t for g in groups for t in g] == texts  # order kept
+
+
+def test_unit_indexes_agree_with_walking_the_tokens() -> None:
+    text = 'Officials said on Monday, according to a memo, that "we told them" it was over.'
+    doc = parse_docs([text])[0]
+    u = Unit(doc, 100)
+    assert u.starts == [100 + t.idx for t in doc]
+    assert u.heads == [t.head.i for t in doc]
+    assert u.cue_indices() == [
+        t.i for t in doc if cues.lemma_of(t.text) is not None or t.lower_ == "according"
+    ]
+    assert u.cue_indices()  # "said", "according", "told"
+    lo, hi = 100 + text.index("we"), 100 + text.index(" it")
+    assert [t.text for t in u.tokens_between(lo, hi)] == [
+        t.text for t in doc if lo <= 100 + t.idx < hi
+    ]
