@@ -495,3 +495,62 @@ def test_splits_can_be_turned_off(tmp_path: Path) -> None:
     assert stories_of(c)["db0"] == story_id_for("da0"), "the absorbed event stays absorbed"
     assert not c.execute("SELECT 1 FROM story_log WHERE action = 'split'").fetchone()
     c.close()
+
+
+_TALLY = (
+    "SELECT a.story_id, m.entity_id, COUNT(DISTINCT m.article_id), COUNT(*)"
+    " FROM mentions m JOIN articles a ON a.id = m.article_id"
+    " WHERE m.entity_id IS NOT NULL GROUP BY a.story_id, m.entity_id ORDER BY 1, 2"
+)
+
+
+@pytest.mark.parametrize("join_threshold", [0.25, 0.6])
+def test_entity_tallies_follow_merges_and_splits(tmp_path: Path, join_threshold: float) -> None:
+    """``story_entities`` always equals a recount over the members, whatever moved."""
+    arts = _syllable_corpus(40, seed=3)
+    drift = _drift_corpus(seed=0, days=10, month=6)
+    batches = _batches(arts, 16)
+    for k, chunk in enumerate((drift[:6], drift[6:12], drift[12:])):
+        batches[k] = batches[k] + chunk
+    c = connect(tmp_path / "t.db")
+    sa = StoryAssigner(c, run_id=1, join_threshold=join_threshold)
+    for batch in batches:
+        c.execute("BEGIN IMMEDIATE")
+        for a in sorted(batch, key=lambda x: (0, x.published) if x.published else (1, "")):
+            a.story_id = sa.assign(a)
+            store(c, a)
+            words = a.text.split()
+            for j, w in enumerate(words[:6] + words[:2]):  # repeats: mentions > articles
+                c.execute(
+                    "INSERT OR IGNORE INTO entities (id, name, type) VALUES (?, ?, 'ORG')",
+                    (f"e-{w}", w),
+                )
+                c.execute(
+                    "INSERT INTO mentions (article_id, start, end, text, type, cluster,"
+                    " entity_id) VALUES (?, 0, 1, ?, 'ORG', ?, ?)",
+                    (a.id, w, j, f"e-{w}"),
+                )
+        sa.finalize()
+        c.execute("COMMIT")
+        tallies = c.execute(
+            "SELECT story_id, entity_id, articles, mentions FROM story_entities ORDER BY 1, 2"
+        ).fetchall()
+        assert [tuple(r) for r in tallies] == [tuple(r) for r in c.execute(_TALLY)]
+        assert tallies
+    log = {r[0] for r in c.execute("SELECT action FROM story_log")}
+    assert ("merge" if join_threshold > 0.5 else "split") in log, log
+    top = json.loads(
+        c.execute("SELECT entities FROM stories WHERE article_count > 3").fetchone()[0]
+    )
+    assert top and top[0]["count"] >= top[-1]["count"]
+    # A database from before the tallies gets them backfilled by its migration.
+    c.executescript(
+        "DROP TABLE story_entities; DROP INDEX articles_story_rows;"
+        " UPDATE schema_migrations SET version = 3 WHERE namespace = 'stories';"
+    )
+    c.close()
+    c = connect(tmp_path / "t.db")
+    assert [tuple(r) for r in c.execute("SELECT * FROM story_entities ORDER BY 1, 2")] == [
+        tuple(r) for r in c.execute(_TALLY)
+    ]
+    c.close()

@@ -267,6 +267,7 @@ class StoryAssigner:
         self._started = False  # undated stored stories are loaded once per batch
         self._log: list[tuple[str, str, str | None]] = []  # (story, action, other)
         self._pending: list[tuple[str, str, bytes]] = []  # story_members rows to write
+        self._split_ids: set[str] = set()  # stories split in this batch (both parts)
         self.df = self._load_df()
 
     # -- public API ----------------------------------------------------------------------
@@ -327,6 +328,7 @@ class StoryAssigner:
         merged = self._merge_pass()
         self._split_pass(merged)
         self._flush_members()
+        self._tally_entities(merged)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         touched = [s for s in self._active.values() if s.touched and s.id not in merged]
         fresh: dict[str, Story] = {}
@@ -381,6 +383,48 @@ class StoryAssigner:
         self._log.clear()
         self._save_df()
         self._reset(fresh, merged)
+
+    def _tally_entities(self, merged: dict[str, str]) -> None:
+        """Bring ``story_entities`` up to date with this batch's articles, merges, splits.
+
+        The tallies of a merged-away story move to its target; this batch's articles
+        (whatever story they ended in) are added; stories split in this batch are
+        recounted from their members.
+        """
+        upsert = (
+            " ON CONFLICT(story_id, entity_id) DO UPDATE SET"
+            " articles = articles + excluded.articles, mentions = mentions + excluded.mentions"
+        )
+        for gone, target in sorted(merged.items()):
+            self.conn.execute(
+                "INSERT INTO story_entities (story_id, entity_id, articles, mentions)"
+                " SELECT ?, entity_id, articles, mentions FROM story_entities"
+                " WHERE story_id = ?" + upsert,
+                (target, gone),
+            )
+            self.conn.execute("DELETE FROM story_entities WHERE story_id = ?", (gone,))
+        added = sorted(self.story_of)
+        for i in range(0, len(added), 500):
+            chunk = added[i : i + 500]
+            self.conn.execute(
+                "INSERT INTO story_entities (story_id, entity_id, articles, mentions)"
+                " SELECT a.story_id, m.entity_id, COUNT(DISTINCT m.article_id), COUNT(*)"
+                " FROM mentions m JOIN articles a ON a.id = m.article_id"
+                f" WHERE m.article_id IN ({','.join('?' * len(chunk))})"
+                " AND m.entity_id IS NOT NULL AND a.story_id IS NOT NULL"
+                " GROUP BY a.story_id, m.entity_id" + upsert,
+                chunk,
+            )
+        for sid in sorted(self._split_ids):
+            self.conn.execute("DELETE FROM story_entities WHERE story_id = ?", (sid,))
+            self.conn.execute(
+                "INSERT INTO story_entities (story_id, entity_id, articles, mentions)"
+                " SELECT a.story_id, m.entity_id, COUNT(DISTINCT m.article_id), COUNT(*)"
+                " FROM mentions m JOIN articles a ON a.id = m.article_id"
+                " WHERE a.story_id = ? AND m.entity_id IS NOT NULL GROUP BY m.entity_id",
+                (sid,),
+            )
+        self._split_ids.clear()
 
     def _reset(self, fresh: dict[str, Story], merged: dict[str, str]) -> None:
         """Start the next batch from the committed state alone (see ``__init__``)."""
@@ -837,6 +881,7 @@ class StoryAssigner:
         self.stories.pop(new_id, None)
         self.stories[new_id] = self._active[new_id] = new
         self._log.append((story.id, "split", new_id))
+        self._split_ids |= {story.id, new_id}
 
     def _rebuild(
         self, story: Story, vecs: list[dict[int, float]], days: list[float | None]

@@ -20,6 +20,7 @@ SUMMARY_SENTENCES = 3
 SUMMARY_CHARS = 500  # stop adding sentences past this length (after two)
 REDUNDANT = 0.6  # cosine above which a sentence repeats one already chosen
 TOP_ENTITIES = 10
+HEADLINE_POOL = 100  # own titles ranked for the headline: the first and the latest this many
 
 
 def _vector(text: str, df: F.DocFreq) -> dict[int, float]:
@@ -60,6 +61,8 @@ def story_row(
         if dup is None and publisher and publisher not in independent:
             independent.append(publisher)
     own = [r for r in rows if r[5] is None] or list(rows)
+    if len(own) > 2 * HEADLINE_POOL:  # bounded work for big stories: first and latest
+        own = own[:HEADLINE_POOL] + own[-HEADLINE_POOL:]
 
     # Headline: the member title nearest the centroid; earliest wins a tie.
     ranked = sorted(
@@ -81,10 +84,10 @@ def story_row(
     entities = [
         {"id": eid, "name": name, "type": etype, "count": n}
         for eid, name, etype, n, _m in conn.execute(
-            "SELECT e.id, e.name, e.type, COUNT(DISTINCT m.article_id) AS n, COUNT(*) AS mc"
-            " FROM mentions m JOIN entities e ON e.id = m.entity_id"
-            " JOIN articles a ON a.id = m.article_id WHERE a.story_id = ?"
-            " GROUP BY e.id ORDER BY n DESC, mc DESC, e.name LIMIT ?",
+            "SELECT e.id, e.name, e.type, t.articles, t.mentions"
+            " FROM story_entities t JOIN entities e ON e.id = t.entity_id"
+            " WHERE t.story_id = ?"
+            " ORDER BY t.articles DESC, t.mentions DESC, e.name LIMIT ?",
             (story_id, TOP_ENTITIES),
         )
     ]
