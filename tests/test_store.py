@@ -12,7 +12,9 @@ from newsdesk.store import StoreError, connect, migrations, writer
 from newsdesk.store.records import iter_records
 
 
-def _article(aid: str = "a1", text: str = "The mayor of Lindqvist said the bridge would reopen.") -> Article:
+def _article(
+    aid: str = "a1", text: str = "The mayor of Lindqvist said the bridge would reopen."
+) -> Article:
     return Article(
         id=aid,
         source="fixture.txt",
@@ -75,7 +77,9 @@ def test_article_round_trip_fts_and_records(tmp_path):
     art = _article()
     writer.insert_raw(conn, art.content_hash, art.source, "text", b"raw bytes here", run)
     writer.insert_article(conn, art, raw_hash=art.content_hash, run_id=run, similarity={"a2": 0.5})
-    writer.finish_run(conn, run, status="done", files_read=1, articles_added=1, duplicates=0, skipped=0)
+    writer.finish_run(
+        conn, run, status="done", files_read=1, articles_added=1, duplicates=0, skipped=0
+    )
 
     assert writer.read_raw(conn, art.content_hash) == b"raw bytes here"
     assert writer.known_hashes(conn, [art.content_hash, "nope"]) == {art.content_hash}

@@ -137,6 +137,14 @@ class Article:
     def record(self) -> dict[str, Any]:
         """The CONTRACT.md ``article`` record."""
         d = asdict(self)
-        for key in ("removed", "offset_map", "mentions", "quotes", "timexes", "events", "content_hash"):
+        for key in (
+            "removed",
+            "offset_map",
+            "mentions",
+            "quotes",
+            "timexes",
+            "events",
+            "content_hash",
+        ):
             d.pop(key)
         return d
