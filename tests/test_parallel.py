@@ -65,3 +65,46 @@ def test_dask_local_cluster_equals_local(demo_subset, local_run, tmp_path):
     assert not (tmp_path / "dask.db.shards").exists() or not any(
         (tmp_path / "dask.db.shards").iterdir()
     ), "merged shards are removed"
+
+
+_ORPHAN_SCRIPT = """
+import json, sys, time
+from newsdesk.parallel import ProcessEngine
+engine = ProcessEngine(2)
+list(engine.map(iter([[]] * 4)))  # both workers are up (model loaded) once batches came back
+print(json.dumps(list(engine.pool._processes)), flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its reaper is not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_pool_workers_exit_when_the_ingest_is_killed() -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _ORPHAN_SCRIPT], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        workers = json.loads(proc.stdout.readline())
+        assert len(workers) == 2 and all(_alive(p) for p in workers)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 15
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(_alive(p) for p in workers), "pool workers outlived the ingest"
+    finally:
+        proc.kill()

@@ -118,6 +118,7 @@ def _ordered(
 
 def _warm() -> None:
     """Load the language model once per worker process, before the first batch."""
+    _exit_with_parent()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from newsdesk.annotate.nlp import get_nlp
     from newsdesk.limits import limit_memory
@@ -125,6 +126,26 @@ def _warm() -> None:
     limit_memory()  # a blow-up becomes a MemoryError (a Skip) in the worker, not an OOM kill
 
     get_nlp()
+
+
+def _exit_with_parent(every: float = 1.0) -> None:
+    """End this worker when the process that started it is gone.
+
+    A pool worker waits on its task queue forever: if the ingest is killed (SIGKILL,
+    an unhandled SIGTERM, an OOM kill) nothing else would stop it, and it would keep
+    its model in memory.
+    """
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 class ProcessEngine:
