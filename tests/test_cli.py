@@ -138,3 +138,46 @@ def test_an_unusable_database_is_a_one_line_error(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 1
     assert proc.stderr.count("\n") == 1 and "bad.db" in proc.stderr
+
+
+@pytest.mark.slow
+def test_sigterm_rolls_back_and_records_the_run_as_failed(tmp_path):
+    import signal
+    import sqlite3
+    import time
+
+    corpus = tmp_path / "many.jsonl"
+    with corpus.open("w", encoding="utf-8") as fh:
+        for i in range(400):
+            text = " ".join(
+                f"Councillor Mara Quist said on Tuesday that plan {i}-{k} would go ahead."
+                for k in range(20)
+            )
+            fh.write(json.dumps({"id": f"a{i}", "title": f"Plan {i}", "text": text}) + "\n")
+    db = tmp_path / "t.db"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsdesk", "ingest", str(corpus), "--db", str(db),
+         "--workers", "2", "--batch-size", "8"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+    def articles() -> int:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+                return conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    deadline = time.monotonic() + 120
+    while articles() == 0 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert proc.poll() is None, "the ingest ended before it could be terminated"
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        status, added = conn.execute("SELECT status, articles_added FROM runs").fetchone()
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert status == "failed"
+    assert 0 < stored < 400 and added == stored

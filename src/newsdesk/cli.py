@@ -7,7 +7,9 @@ was asked, and never prints a traceback for a user error.
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -239,11 +241,19 @@ def _serve(db: str, host: str, port: int, workers: int = 1) -> None:
         uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+def _terminated(signum: int, frame: object) -> None:
+    # SIGTERM unwinds like Ctrl-C: the batch in flight rolls back, the run is recorded
+    # as failed and the worker pool is shut down (the default action skips all that).
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the app, turning every user error into one line on stderr."""
     from newsdesk.export import ExportError
     from newsdesk.store import StoreError
 
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         app(args=argv, standalone_mode=False)
     except click_exc.NoArgsIsHelpError:
