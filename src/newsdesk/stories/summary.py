@@ -46,23 +46,33 @@ def story_row(
 ) -> dict[str, Any]:
     """The computed fields of one story's row (lists as Python lists)."""
     cnorm = F.norm(centroid)
-    rows = conn.execute(
-        "SELECT id, title, published_sort, publisher, aggregator, duplicate_of FROM articles"
-        " WHERE story_id = ? ORDER BY published_sort, rowid",
+    # Aggregates in SQL over the covering index: a story's row costs little at any size.
+    n, copies, first, last = conn.execute(
+        "SELECT count(*), count(duplicate_of), min(nullif(published_sort, '')),"
+        " max(nullif(published_sort, '')) FROM articles WHERE story_id = ?",
         (story_id,),
-    ).fetchall()
-    publishers: list[str] = []
-    independent: list[str] = []
-    dates = [r[2] for r in rows if r[2]]
-    for _aid, _title, _pub, publisher, aggregator, dup in rows:
-        outlet = publisher or aggregator
-        if outlet and outlet not in publishers:
-            publishers.append(outlet)
-        if dup is None and publisher and publisher not in independent:
-            independent.append(publisher)
-    own = [r for r in rows if r[5] is None] or list(rows)
-    if len(own) > 2 * HEADLINE_POOL:  # bounded work for big stories: first and latest
-        own = own[:HEADLINE_POOL] + own[-HEADLINE_POOL:]
+    ).fetchone()
+    # Outlets in order of first appearance (by date, then insertion).
+    publishers = [
+        r[0]
+        for r in conn.execute(
+            "SELECT o FROM (SELECT coalesce(nullif(publisher, ''), nullif(aggregator, '')) AS o,"
+            " row_number() OVER (ORDER BY published_sort, rowid) AS k"
+            " FROM articles WHERE story_id = ?) WHERE o IS NOT NULL GROUP BY o ORDER BY min(k)",
+            (story_id,),
+        )
+    ]
+    independent = [
+        r[0]
+        for r in conn.execute(
+            "SELECT publisher FROM (SELECT publisher, duplicate_of,"
+            " row_number() OVER (ORDER BY published_sort, rowid) AS k"
+            " FROM articles WHERE story_id = ?) WHERE duplicate_of IS NULL"
+            " AND publisher IS NOT NULL AND publisher != '' GROUP BY publisher ORDER BY min(k)",
+            (story_id,),
+        )
+    ]
+    own = _headline_pool(conn, story_id, n - copies or n, own_only=n > copies)
 
     # Headline: the member title nearest the centroid; earliest wins a tie.
     ranked = sorted(
@@ -82,8 +92,8 @@ def story_row(
         title = _label(lead_text)
 
     entities = [
-        {"id": eid, "name": name, "type": etype, "count": n}
-        for eid, name, etype, n, _m in conn.execute(
+        {"id": eid, "name": name, "type": etype, "count": count}
+        for eid, name, etype, count, _m in conn.execute(
             "SELECT e.id, e.name, e.type, t.articles, t.mentions"
             " FROM story_entities t JOIN entities e ON e.id = t.entity_id"
             " WHERE t.story_id = ?"
@@ -94,14 +104,34 @@ def story_row(
     return {
         "title": title,
         "summary": summary,
-        "first_published": min(dates) if dates else None,
-        "last_published": max(dates) if dates else None,
+        "first_published": first,
+        "last_published": last,
         "publishers": publishers,
         "independent_sources": independent,
-        "article_count": len(rows),
-        "copy_count": sum(1 for r in rows if r[5] is not None),
+        "article_count": n,
+        "copy_count": copies,
         "entities": entities,
     }
+
+
+def _headline_pool(
+    conn: sqlite3.Connection, story_id: str, total: int, *, own_only: bool
+) -> list[tuple[Any, ...]]:
+    """The members whose titles compete for the headline: a story's own articles (all
+    members when it has none), the first and the latest ``HEADLINE_POOL`` of them."""
+    sql = (
+        "SELECT id, title, published_sort, publisher, aggregator, duplicate_of FROM articles"
+        " WHERE story_id = ?" + (" AND duplicate_of IS NULL" if own_only else "")
+    )
+    if total <= 2 * HEADLINE_POOL:
+        return conn.execute(sql + " ORDER BY published_sort, rowid", (story_id,)).fetchall()
+    head = conn.execute(
+        sql + " ORDER BY published_sort, rowid LIMIT ?", (story_id, HEADLINE_POOL)
+    ).fetchall()
+    tail = conn.execute(
+        sql + " ORDER BY published_sort DESC, rowid DESC LIMIT ?", (story_id, HEADLINE_POOL)
+    ).fetchall()
+    return head + tail[::-1]
 
 
 def _summary(
