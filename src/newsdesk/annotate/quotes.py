@@ -182,6 +182,7 @@ class Unit:
         self._starts: list[int] | None = None
         self._cues: list[int] | None = None
         self._heads: list[int] | None = None
+        self._cue_set: frozenset[int] | None = None
 
     @property
     def starts(self) -> list[int]:
@@ -216,6 +217,11 @@ class Unit:
             rel = self.doc.to_array(HEAD).astype("int64")  # head offsets, relative
             self._heads = [i + int(r) for i, r in enumerate(rel)]
         return self._heads
+
+    def cue_set(self) -> frozenset[int]:
+        if self._cue_set is None:
+            self._cue_set = frozenset(self.cue_indices())
+        return self._cue_set
 
     def cue_tokens(self) -> list[Any]:
         return [self.doc[i] for i in self.cue_indices()]
@@ -553,7 +559,7 @@ class QuoteFinder:
         best = None
         kinds = cues.SPEECH | cues.FRAMING | cues.STRONG
         starts = u.starts
-        is_form = set(u.cue_indices())
+        is_form = u.cue_set()
         heads = u.heads
         for t in u.tokens_between(q.start, q.end):
             a, depth = heads[t.i], 1

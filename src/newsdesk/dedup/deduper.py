@@ -32,6 +32,7 @@ from newsdesk.dedup.index import KeyIndex
 from newsdesk.dedup.original import agency_own, published_key, rank
 from newsdesk.dedup.shingles import Fingerprint, fingerprint, fingerprint_many, overlap
 from newsdesk.model import Article
+from newsdesk.store.db import in_chunks
 
 STRONG_CONTAINMENT = 0.75
 MIN_CONTAINMENT = 0.45
@@ -195,9 +196,7 @@ class Deduper:
     def _known(self, ids: list[str]) -> dict[str, int]:
         """Article id -> doc for the ids already assigned."""
         out: dict[str, int] = {}
-        for i in range(0, len(ids), 500):
-            part = ids[i : i + 500]
-            marks = ",".join("?" * len(part))
+        for part, marks in in_chunks(ids):
             out.update(
                 self.conn.execute(
                     f"SELECT article_id, doc FROM dedup_docs WHERE article_id IN ({marks})", part
@@ -222,9 +221,7 @@ class Deduper:
                 rest.append(d)
             else:
                 out[d] = row
-        for i in range(0, len(rest), 500):
-            part = rest[i : i + 500]
-            marks = ",".join("?" * len(part))
+        for part, marks in in_chunks(rest):
             cur = self.conn.execute(f"SELECT {_COLS} FROM dedup_docs WHERE doc IN ({marks})", part)
             out.update((r[0], _row(r)) for r in cur)
         return out

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from newsdesk.store import migrations
 
@@ -49,3 +51,14 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn.close()
         raise StoreError(f"{path}: not a usable newsdesk database ({exc})") from exc
     return conn
+
+
+T = TypeVar("T")
+IN_CHUNK = 500  # values per ``IN (...)`` list, well under SQLite's bound-parameter limit
+
+
+def in_chunks(values: Sequence[T], size: int = IN_CHUNK) -> Iterator[tuple[list[T], str]]:
+    """``values`` in slices for ``IN (...)`` queries, each with its ``?,?,...`` marks."""
+    for i in range(0, len(values), size):
+        chunk = list(values[i : i + size])
+        yield chunk, ",".join("?" * len(chunk))

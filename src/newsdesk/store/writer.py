@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsdesk.model import Article, Skip
+from newsdesk.store.db import in_chunks
 
 
 def _now() -> str:
@@ -56,9 +57,7 @@ def record_skip(conn: sqlite3.Connection, run_id: int, skip: Skip) -> None:
 def known_hashes(conn: sqlite3.Connection, hashes: list[str]) -> set[str]:
     """Which of these raw-input hashes are already stored."""
     found: set[str] = set()
-    for i in range(0, len(hashes), 500):
-        chunk = hashes[i : i + 500]
-        marks = ",".join("?" * len(chunk))
+    for chunk, marks in in_chunks(hashes):
         found.update(
             r[0] for r in conn.execute(f"SELECT hash FROM raw WHERE hash IN ({marks})", chunk)
         )

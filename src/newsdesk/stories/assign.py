@@ -53,6 +53,7 @@ from typing import Protocol
 import numpy as np
 
 from newsdesk.model import Article
+from newsdesk.store.db import in_chunks
 from newsdesk.stories import features as F
 
 DORMANT_DAYS = 7.0  # a story with no article for a week is over
@@ -230,6 +231,12 @@ class Story:
         return s
 
 
+_ADD_TALLIES = (
+    " ON CONFLICT(story_id, entity_id) DO UPDATE SET"
+    " articles = articles + excluded.articles, mentions = mentions + excluded.mentions"
+)
+
+
 class StoryAssigner:
     """Assigns articles to stories as they arrive; see the module docstring."""
 
@@ -391,39 +398,31 @@ class StoryAssigner:
         (whatever story they ended in) are added; stories split in this batch are
         recounted from their members.
         """
-        upsert = (
-            " ON CONFLICT(story_id, entity_id) DO UPDATE SET"
-            " articles = articles + excluded.articles, mentions = mentions + excluded.mentions"
-        )
+
+        def add_counts(where: str, args: list[str]) -> None:
+            # entities of the members matching ``where``, added to their story's tallies
+            self.conn.execute(
+                "INSERT INTO story_entities (story_id, entity_id, articles, mentions)"
+                " SELECT a.story_id, m.entity_id, COUNT(DISTINCT m.article_id), COUNT(*)"
+                " FROM mentions m JOIN articles a ON a.id = m.article_id"
+                f" WHERE {where} AND m.entity_id IS NOT NULL AND a.story_id IS NOT NULL"
+                " GROUP BY a.story_id, m.entity_id" + _ADD_TALLIES,
+                args,
+            )
+
         for gone, target in sorted(merged.items()):
             self.conn.execute(
                 "INSERT INTO story_entities (story_id, entity_id, articles, mentions)"
                 " SELECT ?, entity_id, articles, mentions FROM story_entities"
-                " WHERE story_id = ?" + upsert,
+                " WHERE story_id = ?" + _ADD_TALLIES,
                 (target, gone),
             )
             self.conn.execute("DELETE FROM story_entities WHERE story_id = ?", (gone,))
-        added = sorted(self.story_of)
-        for i in range(0, len(added), 500):
-            chunk = added[i : i + 500]
-            self.conn.execute(
-                "INSERT INTO story_entities (story_id, entity_id, articles, mentions)"
-                " SELECT a.story_id, m.entity_id, COUNT(DISTINCT m.article_id), COUNT(*)"
-                " FROM mentions m JOIN articles a ON a.id = m.article_id"
-                f" WHERE m.article_id IN ({','.join('?' * len(chunk))})"
-                " AND m.entity_id IS NOT NULL AND a.story_id IS NOT NULL"
-                " GROUP BY a.story_id, m.entity_id" + upsert,
-                chunk,
-            )
+        for chunk, marks in in_chunks(sorted(self.story_of)):
+            add_counts(f"m.article_id IN ({marks})", chunk)
         for sid in sorted(self._split_ids):
             self.conn.execute("DELETE FROM story_entities WHERE story_id = ?", (sid,))
-            self.conn.execute(
-                "INSERT INTO story_entities (story_id, entity_id, articles, mentions)"
-                " SELECT a.story_id, m.entity_id, COUNT(DISTINCT m.article_id), COUNT(*)"
-                " FROM mentions m JOIN articles a ON a.id = m.article_id"
-                " WHERE a.story_id = ? AND m.entity_id IS NOT NULL GROUP BY m.entity_id",
-                (sid,),
-            )
+            add_counts("a.story_id = ?", [sid])
         self._split_ids.clear()
 
     def _reset(self, fresh: dict[str, Story], merged: dict[str, str]) -> None:
@@ -863,10 +862,9 @@ class StoryAssigner:
         new.copies = len(copies)
         story.copies = max(0, story.copies - len(copies))
         moved = b_ids + copies
-        for i in range(0, len(moved), 500):
-            chunk = moved[i : i + 500]
+        for chunk, chunk_marks in in_chunks(moved):
             self.conn.execute(
-                f"UPDATE articles SET story_id = ? WHERE id IN ({','.join('?' * len(chunk))})",
+                f"UPDATE articles SET story_id = ? WHERE id IN ({chunk_marks})",
                 [new_id, *chunk],
             )
         self.conn.execute(

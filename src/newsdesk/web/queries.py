@@ -14,6 +14,7 @@ from collections import OrderedDict
 from typing import Any
 
 from newsdesk.annotate.timeline import TimelineEvent, merge_events
+from newsdesk.store.db import in_chunks
 
 MAX_LIMIT = 100
 MAX_OFFSET = 10_000
@@ -542,11 +543,9 @@ def merged_timeline(
     rows = _latest_dates(rows, limit)
     known = dict(known or {})
     missing = sorted({r["duplicate_of"] for r in rows if r["duplicate_of"]} - set(known))
-    for i in range(0, len(missing), 500):
-        chunk = missing[i : i + 500]
+    for chunk, marks in in_chunks(missing):
         for r in conn.execute(
-            "SELECT id, publisher, published FROM articles"
-            f" WHERE id IN ({_placeholders(len(chunk))})",
+            f"SELECT id, publisher, published FROM articles WHERE id IN ({marks})",
             chunk,
         ):
             known[r["id"]] = _source(r)
@@ -629,11 +628,10 @@ def merged_timeline(
     entries = entries[-limit:]
     wanted = sorted({e["quote_id"] for e in entries if e["quote_id"]})
     quotes: dict[str, dict[str, Any]] = {}
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
+    for chunk, marks in in_chunks(wanted):
         for q in conn.execute(
             "SELECT id, article_id, text, kind, speaker, speaker_entity_id, start, end"
-            f" FROM quotes WHERE id IN ({_placeholders(len(chunk))})",
+            f" FROM quotes WHERE id IN ({marks})",
             chunk,
         ):
             quotes[q["id"]] = dict(q)
