@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdesk.annotate.time import latest_explicit_date, tag_timexes
+from newsdesk.annotate.time import latest_explicit_date, tag_timexes, tag_timexes_anchored
 from newsdesk.model import Timex
 
 MON = "2025-04-07"  # a Monday
@@ -367,3 +367,20 @@ def test_no_catastrophic_backtracking() -> None:
     t0 = time.perf_counter()
     tag_timexes(text, MON)
     assert time.perf_counter() - t0 < 2.0
+
+
+@pytest.mark.parametrize(("text", "anchor"), [(c[0], c[1]) for c in CASES])
+def test_anchor_independent_results_are_flagged_as_such(text: str, anchor: str) -> None:
+    """Unflagged results are the same against any anchor (copies are not re-dated then)."""
+    found, anchored = tag_timexes_anchored(text, anchor)
+    assert found == tag_timexes(text, anchor)
+    if not anchored:
+        for other in (None, "1987-11-02", SAT):
+            assert tag_timexes(text, other) == found
+
+
+def test_anchor_flag_tells_absolute_from_relative_dates() -> None:
+    assert tag_timexes_anchored("It was signed on March 6, 2025 in Paris.", MON)[1] is False
+    assert tag_timexes_anchored("It was signed on Monday in Paris.", MON)[1] is True
+    assert tag_timexes_anchored("It was signed in Paris.", MON) == ([], False)
+    assert tag_timexes_anchored("It was signed on March 6.", None)[1] is True

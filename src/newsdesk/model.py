@@ -133,6 +133,9 @@ class Article:
     quotes: list[Quote] = field(default_factory=list)
     timexes: list[Timex] = field(default_factory=list)
     events: list[Any] = field(default_factory=list)  # annotate.timeline.TimelineEvent
+    # Whether some timex value was resolved against ``published`` (not stored: it tells
+    # the writer whether a copy must be re-dated against its original's date).
+    timexes_anchored: bool = True
 
     def record(self) -> dict[str, Any]:
         """The CONTRACT.md ``article`` record."""
@@ -145,6 +148,7 @@ class Article:
             "timexes",
             "events",
             "content_hash",
+            "timexes_anchored",
         ):
             d.pop(key)
         return d

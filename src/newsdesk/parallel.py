@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -133,12 +134,19 @@ def _exit_with_parent(every: float = 1.0) -> None:
 
     A pool worker waits on its task queue forever: if the ingest is killed (SIGKILL,
     an unhandled SIGTERM, an OOM kill) nothing else would stop it, and it would keep
-    its model in memory.
+    its model in memory. On Linux the kernel does it (``PR_SET_PDEATHSIG``); elsewhere
+    a thread polls the parent. The kernel way is preferred: a second thread in the
+    worker costs ~5% of its CPU time (every nogil section of the model then pays for
+    real GIL hand-offs).
     """
+    parent = os.getppid()
+    if _kill_on_parent_death():
+        if os.getppid() != parent:  # the parent died before the request was in place
+            os._exit(1)
+        return
+
     import threading
     import time
-
-    parent = os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -146,6 +154,21 @@ def _exit_with_parent(every: float = 1.0) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+def _kill_on_parent_death() -> bool:
+    """Ask Linux to SIGKILL this process when its parent exits; False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 class ProcessEngine:

@@ -182,11 +182,14 @@ class CorpusWriter:
         """A copy's "Monday" means the original's Monday: re-resolve its dates against it.
 
         Copies are republished later (or undated, with only "7 hours ago"), so their
-        relative dates would otherwise resolve against the wrong day.
+        relative dates would otherwise resolve against the wrong day. A copy whose
+        dates are all absolute keeps them as they are.
         """
         from newsdesk.annotate.time import tag_timexes
         from newsdesk.annotate.timeline import timeline_events
 
+        if not article.timexes_anchored:
+            return
         row = self.conn.execute(
             "SELECT published FROM articles WHERE id = ?", (article.duplicate_of,)
         ).fetchone()

@@ -63,18 +63,17 @@ def _annotate_batch(articles: list[Article]) -> None:
             finder.unit_quotes(u, lo, hi, lo)
         a.mentions = sorted(ents.mentions + finder.extra_mentions, key=lambda m: m.start)
         a.quotes = sorted(finder.quotes, key=lambda q: (q.start, q.end))
-        a.timexes = _timexes(a)
+        _tag_times(a)
 
 
-def _timexes(article: Article) -> list:
-    """Time expressions from the time annotator, when it is installed."""
+def _tag_times(article: Article) -> None:
+    """Time expressions; a failure leaves none (one article's dates must not sink a run)."""
+    from newsdesk.annotate.time import tag_timexes_anchored
+
     try:
-        from newsdesk.annotate.time import tag_timexes
-    except Exception:  # not written yet, or mid-edit: quotes and entities still work
-        log.debug("time annotator unavailable", exc_info=True)
-        return []
-    try:
-        return list(tag_timexes(article.text, article.published))
-    except Exception:  # one article's dates must not sink the whole ingest
+        article.timexes, article.timexes_anchored = tag_timexes_anchored(
+            article.text, article.published
+        )
+    except Exception:
         log.exception("time tagging failed for %s", article.id)
-        return []
+        article.timexes, article.timexes_anchored = [], True

@@ -42,11 +42,17 @@ class _Ctx:
     """What the handlers need: the text, the anchor and the discourse reference."""
 
     text: str
-    anchor: date | None
+    _anchor: date | None
     ref: date | None = None  # last calendar date mentioned (for "that day", "a year earlier")
     ref_gran: str = "day"
     ref_quarter: tuple[int, int] | None = None
     ref_quarter_pos: int = -(10**9)
+    anchor_read: bool = False  # some value (or the lack of one) depends on the anchor
+
+    @property
+    def anchor(self) -> date | None:
+        self.anchor_read = True
+        return self._anchor
 
 
 Result = tuple[str, str] | tuple[str, str, int, int] | None
@@ -1176,11 +1182,25 @@ def tag_timexes(text: str, anchor: str | None) -> list[Timex]:
     ``XXXX-05``) and purely deictic ones ("yesterday", "last week", "two days ago")
     are left out. Offsets are into ``text``; ``text[start:end] == timex.text``.
     """
-    return [t for t, _rule in tag_with_rules(text, anchor)]
+    return [t for t, _rule in _tag(text, anchor)[0]]
+
+
+def tag_timexes_anchored(text: str, anchor: str | None) -> tuple[list[Timex], bool]:
+    """:func:`tag_timexes`, and whether the result depends on ``anchor`` at all.
+
+    False when every expression is absolute ("March 6, 2025", "2024"): the same text
+    then gives the same timexes against any anchor, so a copy need not be re-dated.
+    """
+    tagged, anchored = _tag(text, anchor)
+    return [t for t, _rule in tagged], anchored
 
 
 def tag_with_rules(text: str, anchor: str | None) -> list[tuple[Timex, str]]:
     """:func:`tag_timexes`, with the name of the rule that found each expression."""
+    return _tag(text, anchor)[0]
+
+
+def _tag(text: str, anchor: str | None) -> tuple[list[tuple[Timex, str]], bool]:
     cands: list[tuple[int, int, int, re.Match[str], Handler]] = []
     names = {prio: rule.name for prio, rule, _rx, _h in _COMPILED}
     starts, hits = _token_triggers(text)
@@ -1206,7 +1226,7 @@ def tag_with_rules(text: str, anchor: str | None) -> list[tuple[Timex, str]]:
         occupied[s:e] = b"\x01" * (e - s)
         taken.append(cand)
     taken.sort(key=lambda c: c[0])
-    ctx = _Ctx(text=text, anchor=_anchor_date(anchor))
+    ctx = _Ctx(text=text, _anchor=_anchor_date(anchor))
     out: list[tuple[Timex, str]] = []
     for s, e, prio, m, handler in taken:
         try:
@@ -1230,7 +1250,7 @@ def tag_with_rules(text: str, anchor: str | None) -> list[tuple[Timex, str]]:
             e -= 2  # "Friday's": TimeBank leaves the possessive out
         timex = Timex(start=s, end=e, text=text[s:e], type=typ, value=value)  # type: ignore[arg-type]
         out.append((timex, names[prio]))
-    return out
+    return out, ctx.anchor_read
 
 
 _FULL_DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
