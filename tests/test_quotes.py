@@ -302,3 +302,29 @@ def test_bare_shared_surname_goes_to_the_prominent_person() -> None:
     )
     q = _by_text(_annotate(text), "Still learning")
     assert q.speaker == "Marco Lenz"
+
+
+def test_units_without_a_cue_or_a_colon_are_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parse is read only around cue words and before a colon: other units skip it."""
+    import newsdesk.annotate.nlp as nlp
+
+    parsed: list[str] = []
+    real = nlp.parse_docs
+
+    def spy(texts: list[str]) -> list:
+        parsed.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(nlp, "parse_docs", spy)
+    text = (
+        "\u201cWe will rebuild the bridge,\u201d Mayor Ida Brenner said on Tuesday. "
+        "\u201cEvery house on the river will stand again.\u201d\n\n"
+        "The water rose overnight in the lower town.\n\n"
+        "Engineer Tomas Vik gave one comment: \u201cThe pillars held.\u201d"
+    )
+    art = _annotate(text)
+    assert any("Brenner said" in t for t in parsed)
+    assert any("gave one comment" in t for t in parsed)
+    assert not any("Every house" in t or "water rose" in t for t in parsed)
+    assert _by_text(art, "Every house on the river").speaker == "Ida Brenner"
+    assert _by_text(art, "The pillars held").speaker == "Tomas Vik"

@@ -1,8 +1,9 @@
 """Annotators: entities with coreference, quotes with speakers, time expressions.
 
 ``annotate_articles`` runs spaCy's NER over whole articles and the dependency parser only
-over the units (sentences, quotations kept whole) that hold a quotation mark or a speech
-verb, which keeps this stage fast; both passes go through ``nlp.pipe`` in batches.
+over the units (sentences, quotations kept whole) that hold a speech verb or a quote
+introduced by a colon, which keeps this stage fast; both passes go through ``nlp.pipe``
+in batches.
 """
 
 from __future__ import annotations
@@ -40,11 +41,11 @@ def _annotate_batch(articles: list[Article]) -> None:
     to_parse: list[str] = []
     for a in articles:
         spans = quote_spans(a.text)
-        starts = [q.open_pos if q.open_pos >= 0 else q.start for q in spans]
         plan = []
         for lo, hi in units(a.text, spans):
-            has_quote = any(lo <= s < hi for s in starts)
-            want = has_quote or CUE_RE.search(a.text, lo, hi) is not None
+            want = CUE_RE.search(a.text, lo, hi) is not None or any(
+                lo <= q.start < hi and _colon_before(a.text, q, lo) for q in spans
+            )
             plan.append((lo, hi, want))
             if want:
                 to_parse.append(a.text[lo:hi])
@@ -57,13 +58,24 @@ def _annotate_batch(articles: list[Article]) -> None:
         finder = QuoteFinder(a.text, spans, None)  # type: ignore[arg-type]
         ents = build_entities(a.text, ner, finder.in_quote)
         finder.ents = ents
-        for u, lo, hi in finder_units:
-            if u is None:
-                continue
+        for u, lo, hi in finder_units:  # unparsed units too: their quotes need speakers
             finder.unit_quotes(u, lo, hi, lo)
         a.mentions = sorted(ents.mentions + finder.extra_mentions, key=lambda m: m.start)
         a.quotes = sorted(finder.quotes, key=lambda q: (q.start, q.end))
         _tag_times(a)
+
+
+def _colon_before(text: str, q: Any, lo: int) -> bool:
+    """Whether the quote ``q`` follows a colon inside the unit that starts at ``lo``.
+
+    The parse of a unit is read only around its cue words and, for 'X gave one
+    comment: "..."', before such a colon; a unit with neither (the second sentence of
+    a quote, a quote continued from the previous paragraph) is attributed without it.
+    """
+    if q.open_pos < 0:
+        return False
+    colon = text.rfind(":", lo, q.open_pos)
+    return colon > lo and not text[colon + 1 : q.open_pos].strip()
 
 
 def _tag_times(article: Article) -> None:
