@@ -74,3 +74,27 @@ def test_unit_indexes_agree_with_walking_the_tokens() -> None:
     assert [t.text for t in u.tokens_between(lo, hi)] == [
         t.text for t in doc if lo <= 100 + t.idx < hi
     ]
+
+
+def test_inference_maxout_gives_thinc_maxout_values() -> None:
+    import numpy
+    from thinc.api import NumpyOps
+
+    from newsdesk.annotate.nlp import _inference_ops
+
+    ops = _inference_ops()
+    rng = numpy.random.default_rng(3)
+    for pieces in (1, 2, 3, 5):
+        X = rng.standard_normal((17, 8, pieces)).astype("float32")
+        expected, _ = NumpyOps(use_blis=False).maxout(X)
+        best, _ = ops.maxout(X)
+        assert best.dtype == expected.dtype and numpy.array_equal(best, expected)
+    with pytest.raises(NotImplementedError):
+        ops.backprop_maxout(best, None, 5)
+
+
+def test_the_model_runs_on_the_inference_ops() -> None:
+    from newsdesk.annotate.nlp import get_nlp
+
+    ner = get_nlp().get_pipe("ner")
+    assert ner.model.ops.name == "newsdesk-inference"
