@@ -85,3 +85,51 @@ def test_short_org_names_take_the_full_name() -> None:
     assert chains[5].canonical == "Evening Courier"  # "the Courier": one longer name ends so
     assert chains[2].canonical == "Lakeland"  # a place is not a department
     assert chains[8].canonical == "Party"  # two candidates: ambiguous, left alone
+
+
+# ------------------------------------------------------------ gender from pronouns
+def _voted(text: str, names: list[str], quoted=None) -> dict[str, str | None]:
+    """Genders that the pronoun vote gives the people named in ``text`` (one chain each)."""
+    from newsdesk.annotate.entities import Chain, _vote_gender
+    from newsdesk.model import Mention
+
+    chains: list[Chain] = []
+    mentions: list[Mention] = []
+    for name in names:
+        cid = len(chains)
+        chains.append(Chain(id=cid, type="PERSON", canonical=name))
+        start = 0
+        while (start := text.find(name, start)) != -1:
+            mentions.append(Mention(start, start + len(name), name, "PERSON", cid))
+            start += len(name)
+    mentions.sort(key=lambda m: m.start)
+    _vote_gender(text, mentions, chains, quoted)
+    return {c.canonical: c.gender for c in chains}
+
+
+def test_possessive_her_votes_and_object_her_does_not() -> None:
+    assert _voted("Rosa Medina lives with her son and his father.", ["Rosa Medina"]) == {
+        "Rosa Medina": "f"
+    }
+    assert _voted("Tomas Berg told her that the road was closed.", ["Tomas Berg"]) == {
+        "Tomas Berg": None
+    }
+
+
+def test_pronoun_inside_someone_elses_quote_does_not_vote() -> None:
+    text = "\u201cHe is a very smart kid,\u201d Medina said. \u201cHe listens.\u201d"
+    inside = [(text.index("He is"), text.index(",\u201d")), (text.index("He listens"), len(text))]
+
+    def quoted(pos: int) -> bool:
+        return any(s <= pos < e for s, e in inside)
+
+    assert _voted(text, ["Medina"], quoted) == {"Medina": None}
+    assert _voted(text, ["Medina"]) == {"Medina": "m"}  # the quotes are what change it
+
+
+def test_pronoun_after_the_second_person_of_a_sentence_does_not_vote() -> None:
+    text = "Medina said Diego will start school soon, but she does not know when."
+    assert _voted(text, ["Medina", "Diego"]) == {"Medina": None, "Diego": None}
+    assert _voted("Diego will start school soon, but he is nervous.", ["Diego"]) == {
+        "Diego": "m"
+    }

@@ -737,18 +737,32 @@ def _role_anchored(text: str) -> list[tuple[int, int]]:
 
 
 # object "her"/"him" often points at someone else ("Durbin met with her"): not counted
-_PRON_RE = re.compile(r"\b(he|his|himself|she|herself)\b", re.I)
+# Subject and possessive pronouns; "her" only before a noun phrase ("her son", "her
+# 4-year-old"), not as an object ("told her that", "asked her to"), which is someone else.
+_NOT_AFTER_POSSESSIVE = (
+    "to|that|the|a|an|and|or|but|in|on|at|for|with|from|about|of|as|by|into|if|when|"
+    "what|how|why|who|whether|not|so|up|out|off|back|down|over|again|after|before"
+)
+_PRON_RE = re.compile(
+    rf"\b(he|his|himself|she|herself|her(?=\s+(?!(?:{_NOT_AFTER_POSSESSIVE})\b)[a-z0-9]))\b",
+    re.I,
+)
 
 
 _SENT_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s")
 
 
-def _vote_gender(text: str, mentions: list[Mention], chains: list[Chain]) -> None:
+def _vote_gender(
+    text: str, mentions: list[Mention], chains: list[Chain], quoted: Any = None
+) -> None:
     """Guess each person's gender from the pronouns that follow their mentions.
 
     A he/she after a person's mention, before any other person is named and inside
-    the same paragraph, is a vote; titles and role words already set win.
+    the same paragraph, is a vote; titles and role words already set win. A pronoun
+    inside a quotation that the mention is not in says nothing of that person
+    ('"He is a smart kid," Campa said' is about someone else).
     """
+    quoted = quoted or (lambda _p: False)
     persons = [m for m in mentions if m.type == "PERSON"]
     votes: dict[int, list[int]] = {}
     for i, m in enumerate(persons):
@@ -756,10 +770,19 @@ def _vote_gender(text: str, mentions: list[Mention], chains: list[Chain]) -> Non
         para = text.find("\n", m.end)
         if para != -1:
             stop = min(stop, para)
-        hit = _PRON_RE.search(text, m.end, min(stop, m.end + 250))
-        if hit and i > 0 and _SENT_END.search(text, m.end, hit.start()):
-            # "A thanked the mediator, B. '...,' she said": a pronoun in a later sentence
-            # most likely means the earlier sentence's subject, so it says nothing of B
+        outside = not quoted(m.start)
+        hit = next(
+            (
+                h
+                for h in _PRON_RE.finditer(text, m.end, min(stop, m.end + 250))
+                if not (outside and quoted(h.start()))
+            ),
+            None,
+        )
+        if hit and i > 0:
+            # "A thanked the mediator, B. '...,' she said" and "A said B will start school,
+            # but she does not know when": a pronoun after two people of one sentence
+            # most likely means the sentence's subject, so it says nothing of B
             prev = persons[i - 1]
             sent = max(text.rfind(". ", 0, m.start), text.rfind("\n", 0, m.start))
             if prev.start > sent and prev.cluster != m.cluster:
@@ -966,7 +989,7 @@ def build_entities(text: str, ner_doc: Any, in_quote: Any = None) -> EntityIndex
     mentions.sort(key=lambda m: m.start)
     for c in chains:
         c.positions.sort()
-    _vote_gender(text, mentions, chains)
+    _vote_gender(text, mentions, chains, quoted)
     _full_org_names(chains)
     for m in mentions:
         m.canonical = chains[m.cluster].canonical
