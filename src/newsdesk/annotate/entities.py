@@ -736,9 +736,9 @@ def _role_anchored(text: str) -> list[tuple[int, int]]:
     return out
 
 
-# object "her"/"him" often points at someone else ("Durbin met with her"): not counted
-# Subject and possessive pronouns; "her" only before a noun phrase ("her son", "her
-# 4-year-old"), not as an object ("told her that", "asked her to"), which is someone else.
+# Subject and possessive pronouns. An object pronoun often points at someone else ("met
+# with her", "told her that", "asked him to"): "him" never counts, "her" only before a
+# noun phrase ("her son", "her 4-year-old").
 _NOT_AFTER_POSSESSIVE = (
     "to|that|the|a|an|and|or|but|in|on|at|for|with|from|about|of|as|by|into|if|when|"
     "what|how|why|who|whether|not|so|up|out|off|back|down|over|again|after|before"
@@ -760,7 +760,7 @@ def _vote_gender(
     A he/she after a person's mention, before any other person is named and inside
     the same paragraph, is a vote; titles and role words already set win. A pronoun
     inside a quotation that the mention is not in says nothing of that person
-    ('"He is a smart kid," Campa said' is about someone else).
+    ('"He is a smart kid," the mother said' is about someone else).
     """
     quoted = quoted or (lambda _p: False)
     persons = [m for m in mentions if m.type == "PERSON"]

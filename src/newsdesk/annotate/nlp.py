@@ -9,8 +9,8 @@ lemmatizer is never loaded: cue verbs are matched by their word forms.
 The model's layers are built on thinc's numpy ops without BLIS: BLIS has no kernels for
 every CPU (on AMD Zen 4 and 5 it falls back to its generic reference code, 3-5x slower
 than numpy's OpenBLAS), with a forward-only maxout (:func:`_inference_ops`), and one BLAS
-thread per process because the parallel engines already run one process per core. Freed working memory stays with the process (see
-:func:`_keep_freed_memory`).
+thread per process because the parallel engines already run one process per core. Freed
+working memory stays with the process (see :func:`_keep_freed_memory`).
 """
 
 from __future__ import annotations
