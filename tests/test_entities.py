@@ -103,7 +103,7 @@ def _voted(text: str, names: list[str], quoted=None) -> dict[str, str | None]:
             mentions.append(Mention(start, start + len(name), name, "PERSON", cid))
             start += len(name)
     mentions.sort(key=lambda m: m.start)
-    _vote_gender(text, mentions, chains, quoted)
+    _vote_gender(text, mentions, chains, quoted or (lambda _p: False))
     return {c.canonical: c.gender for c in chains}
 
 
@@ -130,6 +130,4 @@ def test_pronoun_inside_someone_elses_quote_does_not_vote() -> None:
 def test_pronoun_after_the_second_person_of_a_sentence_does_not_vote() -> None:
     text = "Medina said Diego will start school soon, but she does not know when."
     assert _voted(text, ["Medina", "Diego"]) == {"Medina": None, "Diego": None}
-    assert _voted("Diego will start school soon, but he is nervous.", ["Diego"]) == {
-        "Diego": "m"
-    }
+    assert _voted("Diego will start school soon, but he is nervous.", ["Diego"]) == {"Diego": "m"}

@@ -328,3 +328,13 @@ def test_units_without_a_cue_or_a_colon_are_not_parsed(monkeypatch: pytest.Monke
     assert not any("Every house" in t or "water rose" in t for t in parsed)
     assert _by_text(art, "Every house on the river").speaker == "Ida Brenner"
     assert _by_text(art, "The pillars held").speaker == "Tomas Vik"
+
+
+def test_introducing_colon_is_the_colon_right_before_the_quote() -> None:
+    from newsdesk.annotate.quote_patterns import introducing_colon
+
+    text = 'One comment:  "We regret it." She said "no" and: left "now".'
+    first, second, third = quote_spans(text)
+    assert introducing_colon(text, first) == text.index(":")
+    assert introducing_colon(text, second) == -1
+    assert introducing_colon(text, third) == -1

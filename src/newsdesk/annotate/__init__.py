@@ -33,7 +33,7 @@ def _annotate_batch(articles: list[Article]) -> None:
     from newsdesk.annotate.cues import CUE_RE
     from newsdesk.annotate.entities import build_entities
     from newsdesk.annotate.nlp import ner_docs, parse_docs
-    from newsdesk.annotate.quote_patterns import quote_spans, units
+    from newsdesk.annotate.quote_patterns import introducing_colon, quote_spans, units
     from newsdesk.annotate.quotes import QuoteFinder, Unit
 
     ners = ner_docs([a.text for a in articles])
@@ -41,10 +41,14 @@ def _annotate_batch(articles: list[Article]) -> None:
     to_parse: list[str] = []
     for a in articles:
         spans = quote_spans(a.text)
+        # The parse is read only around cue words and before a colon that introduces a
+        # quote ('X gave one comment: "..."'); other units (a quote's second sentence, a
+        # quote continued from the last paragraph) are attributed without it.
+        colons = [(introducing_colon(a.text, q), q.start) for q in spans]
         plan = []
         for lo, hi in units(a.text, spans):
             want = CUE_RE.search(a.text, lo, hi) is not None or any(
-                lo <= q.start < hi and _colon_before(a.text, q, lo) for q in spans
+                lo < c and s < hi for c, s in colons
             )
             plan.append((lo, hi, want))
             if want:
@@ -63,19 +67,6 @@ def _annotate_batch(articles: list[Article]) -> None:
         a.mentions = sorted(ents.mentions + finder.extra_mentions, key=lambda m: m.start)
         a.quotes = sorted(finder.quotes, key=lambda q: (q.start, q.end))
         _tag_times(a)
-
-
-def _colon_before(text: str, q: Any, lo: int) -> bool:
-    """Whether the quote ``q`` follows a colon inside the unit that starts at ``lo``.
-
-    The parse of a unit is read only around its cue words and, for 'X gave one
-    comment: "..."', before such a colon; a unit with neither (the second sentence of
-    a quote, a quote continued from the previous paragraph) is attributed without it.
-    """
-    if q.open_pos < 0:
-        return False
-    colon = text.rfind(":", lo, q.open_pos)
-    return colon > lo and not text[colon + 1 : q.open_pos].strip()
 
 
 def _tag_times(article: Article) -> None:

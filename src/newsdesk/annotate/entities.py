@@ -752,9 +752,7 @@ _PRON_RE = re.compile(
 _SENT_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s")
 
 
-def _vote_gender(
-    text: str, mentions: list[Mention], chains: list[Chain], quoted: Any = None
-) -> None:
+def _vote_gender(text: str, mentions: list[Mention], chains: list[Chain], quoted: Any) -> None:
     """Guess each person's gender from the pronouns that follow their mentions.
 
     A he/she after a person's mention, before any other person is named and inside
@@ -762,7 +760,6 @@ def _vote_gender(
     inside a quotation that the mention is not in says nothing of that person
     ('"He is a smart kid," the mother said' is about someone else).
     """
-    quoted = quoted or (lambda _p: False)
     persons = [m for m in mentions if m.type == "PERSON"]
     votes: dict[int, list[int]] = {}
     for i, m in enumerate(persons):

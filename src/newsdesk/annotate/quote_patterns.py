@@ -87,6 +87,16 @@ class QuoteSpan:
     continued: bool = False  # continues a quote opened in the previous paragraph
 
 
+def introducing_colon(text: str, q: QuoteSpan) -> int:
+    """Position of the colon right before the quote ('gave one comment: "..."'), or -1."""
+    i = q.open_pos - 1
+    if q.open_pos < 0:
+        return -1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i if i >= 0 and text[i] == ":" else -1
+
+
 # a line that ends a sentence: "... end." / "... end.”" / "... list:"; a line ending
 # in ",”" or mid-phrase runs on into the next line (hard-wrapped text)
 _TERMINAL_RE = re.compile(r"[.!?:;][\"'\u201d\u2019)\]\u00bb]*$|[)\]]$")

@@ -23,7 +23,7 @@ from newsdesk.annotate.entities import (
     EntityIndex,
     fold,
 )
-from newsdesk.annotate.quote_patterns import QuoteSpan
+from newsdesk.annotate.quote_patterns import QuoteSpan, introducing_colon
 from newsdesk.model import Mention, Quote
 
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
@@ -674,9 +674,9 @@ class QuoteFinder:
 
     def _colon_speaker(self, u: Unit, q: QuoteSpan) -> Speaker | None:
         """'Shaw, the chairman, gave one comment: "..."': the subject before the colon."""
-        if q.open_pos < 0 or not self.text[: q.open_pos].rstrip().endswith(":"):
+        colon = introducing_colon(self.text, q)
+        if colon < 0:
             return None
-        colon = self.text.rfind(":", 0, q.open_pos)
         toks = [t for t in u.doc if u.start(t) < colon and not self._tok_in_quote(u, t)]
         if not toks:
             return None
