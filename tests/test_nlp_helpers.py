@@ -98,3 +98,50 @@ def test_the_model_runs_on_the_inference_ops() -> None:
 
     ner = get_nlp().get_pipe("ner")
     assert ner.model.ops.name == "newsdesk-inference"
+
+
+def test_long_quotes_are_parsed_as_a_stand_in_that_maps_back_to_their_words() -> None:
+    from newsdesk.annotate.quote_patterns import STAND_IN, parse_view, quote_spans
+
+    text = (
+        "Intro line. \u201cThe ferry will run every hour from May until the end of the "
+        "season,\u201d the operator, Lena Moss, said, calling the old timetable \u201cunfair\u201d."
+    )
+    spans = quote_spans(text)
+    lo = text.index("\u201cThe")
+    view = parse_view(text, lo, len(text), spans)
+    assert STAND_IN.capitalize() in view.text
+    assert "ferry" not in view.text and "\u201cunfair\u201d" in view.text  # short quote kept
+    assert view.text.endswith("Lena Moss, said, calling the old timetable \u201cunfair\u201d.")
+    for v_start, v_end, a_start, a_end, verbatim in view.pieces:
+        if verbatim:
+            assert view.text[v_start:v_end] == text[a_start:a_end]
+        else:
+            assert (
+                text[a_start:a_end]
+                == "The ferry will run every hour from May until the end of the season"
+            )
+
+    doc = parse_docs([view.text])[0]
+    u = Unit(doc, view)
+    stand_in = [t for t in doc if u.stands_in(t)]
+    assert [t.text.lower() for t in stand_in] == STAND_IN.split()
+    for t in doc:
+        if u.stands_in(t):
+            assert (u.start(t), u.end(t)) == (text.index("The"), text.index(",\u201d"))
+        else:
+            assert text[u.start(t) : u.end(t)] == t.text
+    assert u.starts == [u.start(t) for t in doc]
+    moss = next(t for t in doc if t.text == "Moss")
+    assert [t.text for t in u.tokens_between(u.start(moss), u.end(moss))] == ["Moss"]
+
+
+def test_a_short_quote_or_one_cut_by_the_unit_is_parsed_verbatim() -> None:
+    from newsdesk.annotate.quote_patterns import parse_view, quote_spans
+
+    text = "He said \u201cnot yet\u201d. \u201cWe will see what the council decides in the coming weeks,\u201d"
+    spans = quote_spans(text)
+    end_of_first = text.index(". ") + 1
+    assert parse_view(text, 0, end_of_first, spans).text == text[:end_of_first]
+    # the long quote runs past this unit's end: it is not replaced
+    assert parse_view(text, 0, len(text) - 3, spans).text == text[: len(text) - 3]

@@ -1,8 +1,8 @@
 """Annotators: entities with coreference, quotes with speakers, time expressions.
 
 ``annotate_articles`` runs spaCy's NER over whole articles and the dependency parser only
-over the units (sentences, quotations kept whole) that hold a speech verb or a quote
-introduced by a colon, which keeps this stage fast; both passes go through ``nlp.pipe``
+over the units (sentences, quotations kept whole) that hold a speech verb outside
+quotation marks or a quote introduced by a colon, which keeps this stage fast; both passes go through ``nlp.pipe``
 in batches.
 """
 
@@ -33,33 +33,35 @@ def _annotate_batch(articles: list[Article]) -> None:
     from newsdesk.annotate.cues import CUE_RE
     from newsdesk.annotate.entities import build_entities
     from newsdesk.annotate.nlp import ner_docs, parse_docs
-    from newsdesk.annotate.quote_patterns import introducing_colon, quote_spans, units
+    from newsdesk.annotate.quote_patterns import introducing_colon, parse_view, quote_spans, units
     from newsdesk.annotate.quotes import QuoteFinder, Unit
 
     ners = ner_docs([a.text for a in articles])
-    plans: list[tuple[list, list[tuple[int, int, bool]]]] = []
+    plans: list[tuple[QuoteFinder, list[tuple[int, int, Any]]]] = []
     to_parse: list[str] = []
     for a in articles:
         spans = quote_spans(a.text)
-        # The parse is read only around cue words and before a colon that introduces a
-        # quote ('X gave one comment: "..."'); other units (a quote's second sentence, a
-        # quote continued from the last paragraph) are attributed without it.
+        finder = QuoteFinder(a.text, spans, None)  # type: ignore[arg-type]
+        # The parse is read only around cue words outside quotations (the finder skips
+        # a cue inside one) and before a colon that introduces a quote ('X gave one
+        # comment: "..."'); other units (a quote's second sentence, a quote continued
+        # from the last paragraph) are attributed without it.
         colons = [(introducing_colon(a.text, q), q.start) for q in spans]
         plan = []
         for lo, hi in units(a.text, spans):
-            want = CUE_RE.search(a.text, lo, hi) is not None or any(
-                lo < c and s < hi for c, s in colons
-            )
-            plan.append((lo, hi, want))
-            if want:
-                to_parse.append(a.text[lo:hi])
-        plans.append((spans, plan))
+            want = any(
+                not finder.in_quote(m.start()) for m in CUE_RE.finditer(a.text, lo, hi)
+            ) or any(lo < c and s < hi for c, s in colons)
+            view = parse_view(a.text, lo, hi, spans) if want else None
+            plan.append((lo, hi, view))
+            if view is not None:
+                to_parse.append(view.text)
+        plans.append((finder, plan))
     parsed = iter(parse_docs(to_parse)) if to_parse else iter(())
-    for a, ner, (spans, plan) in zip(articles, ners, plans, strict=True):
+    for a, ner, (finder, plan) in zip(articles, ners, plans, strict=True):
         finder_units: list[tuple[Any, int, int]] = []
-        for lo, hi, want in plan:
-            finder_units.append((Unit(next(parsed), lo) if want else None, lo, hi))
-        finder = QuoteFinder(a.text, spans, None)  # type: ignore[arg-type]
+        for lo, hi, view in plan:
+            finder_units.append((Unit(next(parsed), view) if view else None, lo, hi))
         ents = build_entities(a.text, ner, finder.in_quote)
         finder.ents = ents
         for u, lo, hi in finder_units:  # unparsed units too: their quotes need speakers

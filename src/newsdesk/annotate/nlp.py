@@ -3,8 +3,9 @@
 Two passes share it: the NER pass (``ner`` carries its own embedding layer, so it runs
 without ``tok2vec``) over whole articles, and the parse pass (``tok2vec`` + ``tagger`` +
 ``parser``; coarse POS comes from the fine tags, so no ``attribute_ruler``) over only
-the sentences that hold a speech verb (or a quote introduced by a colon). The
-lemmatizer is never loaded: cue verbs are matched by their word forms.
+the sentences that hold a speech verb outside quotes (or a quote introduced by a
+colon), their long quotes read as a short stand-in. The lemmatizer is never loaded:
+cue verbs are matched by their word forms.
 
 The model's layers are built on thinc's numpy ops without BLIS: BLIS has no kernels for
 every CPU (on AMD Zen 4 and 5 it falls back to its generic reference code, 3-5x slower

@@ -23,7 +23,7 @@ from newsdesk.annotate.entities import (
     EntityIndex,
     fold,
 )
-from newsdesk.annotate.quote_patterns import QuoteSpan, introducing_colon
+from newsdesk.annotate.quote_patterns import ParseView, QuoteSpan, introducing_colon
 from newsdesk.model import Mention, Quote
 
 SUBJ = {"nsubj", "nsubjpass", "csubj"}
@@ -176,10 +176,13 @@ class Unit:
     is built on every access: walking whole units per quote dominated this stage).
     """
 
-    def __init__(self, doc: Any, offset: int) -> None:
+    def __init__(self, doc: Any, view: ParseView | int) -> None:
         self.doc = doc
-        self.off = offset
+        # a bare offset: the unit was parsed verbatim from there
+        self.view = None if isinstance(view, int) else view
+        self.off = view if isinstance(view, int) else 0
         self._starts: list[int] | None = None
+        self._ends: list[int] | None = None
         self._cues: list[int] | None = None
         self._heads: list[int] | None = None
         self._cue_set: frozenset[int] | None = None
@@ -190,8 +193,40 @@ class Unit:
         if self._starts is None:
             from spacy.attrs import IDX
 
-            self._starts = [self.off + int(i) for i in self.doc.to_array(IDX)]
+            idx = self.doc.to_array(IDX).tolist()
+            if self.view is None:
+                self._starts = [self.off + i for i in idx]
+            else:
+                self._starts = [self._to_article(i, False) for i in idx]
         return self._starts
+
+    @property
+    def ends(self) -> list[int]:
+        """Article offset of the end of every token (parsed views only)."""
+        if self._ends is None:
+            from spacy.attrs import IDX, LENGTH
+
+            spans = self.doc.to_array([IDX, LENGTH]).tolist()
+            self._ends = [self._to_article(i + n, True) for i, n in spans]
+        return self._ends
+
+    def stands_in(self, tok: Any) -> bool:
+        """Whether ``tok`` belongs to the stand-in for a long quote's words."""
+        if self.view is None:
+            return False
+        pieces = self.view.pieces
+        k = bisect.bisect_right(pieces, (tok.idx, 1 << 62)) - 1
+        return not pieces[max(k, 0)][4]
+
+    def _to_article(self, pos: int, is_end: bool) -> int:
+        """Article offset of view position ``pos`` (a token's start, or its end)."""
+        assert self.view is not None
+        pieces = self.view.pieces
+        k = bisect.bisect_right(pieces, (pos - 1 if is_end else pos, 1 << 62)) - 1
+        v_start, _, a_start, a_end, verbatim = pieces[max(k, 0)]
+        if verbatim:
+            return a_start + pos - v_start
+        return a_end if is_end else a_start  # a stand-in's words cover the quote's words
 
     def tokens_between(self, start: int, end: int) -> Any:
         """The tokens starting in the article range [start, end)."""
@@ -227,10 +262,14 @@ class Unit:
         return [self.doc[i] for i in self.cue_indices()]
 
     def start(self, tok: Any) -> int:
-        return self.off + tok.idx
+        if self.view is None:
+            return self.off + tok.idx
+        return self.starts[tok.i]
 
     def end(self, tok: Any) -> int:
-        return self.off + tok.idx + len(tok.text)
+        if self.view is None:
+            return self.off + tok.idx + len(tok.text)
+        return self.ends[tok.i]
 
 
 class QuoteFinder:
@@ -347,7 +386,7 @@ class QuoteFinder:
 
     def resolve(self, u: Unit, subj: Any | None) -> Speaker:
         """Resolve a subject token to a speaker (canonical entity when possible)."""
-        if subj is None:
+        if subj is None or u.stands_in(subj):  # a quote's own words name no speaker
             return Speaker(None, None, None, None, None, None)
         s, e = u.start(subj), u.end(subj)
         ents = self.ents
