@@ -178,6 +178,8 @@ class Unit:
 
     def __init__(self, doc: Any, view: ParseView | int) -> None:
         self.doc = doc
+        if not isinstance(view, int) and len(view.pieces) == 1 and view.pieces[0][4]:
+            view = view.pieces[0][2]  # nothing stands in: the unit's text, verbatim
         # a bare offset: the unit was parsed verbatim from there
         self.view = None if isinstance(view, int) else view
         self.off = view if isinstance(view, int) else 0
@@ -197,7 +199,7 @@ class Unit:
             if self.view is None:
                 self._starts = [self.off + i for i in idx]
             else:
-                self._starts = [self._to_article(i, False) for i in idx]
+                self._starts = self._to_article(idx, False)
         return self._starts
 
     @property
@@ -207,7 +209,7 @@ class Unit:
             from spacy.attrs import IDX, LENGTH
 
             spans = self.doc.to_array([IDX, LENGTH]).tolist()
-            self._ends = [self._to_article(i + n, True) for i, n in spans]
+            self._ends = self._to_article([i + n for i, n in spans], True)
         return self._ends
 
     def stands_in(self, tok: Any) -> bool:
@@ -218,15 +220,22 @@ class Unit:
         k = bisect.bisect_right(pieces, (tok.idx, 1 << 62)) - 1
         return not pieces[max(k, 0)][4]
 
-    def _to_article(self, pos: int, is_end: bool) -> int:
-        """Article offset of view position ``pos`` (a token's start, or its end)."""
+    def _to_article(self, positions: list[int], is_end: bool) -> list[int]:
+        """Article offsets of ascending view positions (token starts, or token ends)."""
         assert self.view is not None
         pieces = self.view.pieces
-        k = bisect.bisect_right(pieces, (pos - 1 if is_end else pos, 1 << 62)) - 1
-        v_start, _, a_start, a_end, verbatim = pieces[max(k, 0)]
-        if verbatim:
-            return a_start + pos - v_start
-        return a_end if is_end else a_start  # a stand-in's words cover the quote's words
+        out = []
+        k = 0
+        for pos in positions:
+            at = pos - 1 if is_end else pos  # an end belongs to the piece of its last char
+            while k + 1 < len(pieces) and pieces[k + 1][0] <= at:
+                k += 1
+            v_start, _, a_start, a_end, verbatim = pieces[k]
+            if verbatim:
+                out.append(a_start + pos - v_start)
+            else:  # a stand-in's words cover the quote's words
+                out.append(a_end if is_end else a_start)
+        return out
 
     def tokens_between(self, start: int, end: int) -> Any:
         """The tokens starting in the article range [start, end)."""
