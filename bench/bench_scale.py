@@ -92,9 +92,12 @@ def run_once(corpus: Path, db: Path, workers: int, engine: str, every: float) ->
         one, tree = _tree_rss_mb(proc.pid)
         peak_one, peak_tree = max(peak_one, one), max(peak_tree, tree)
         samples.append((time.perf_counter() - t0, _count(db)))
-        time.sleep(every)
-    out, err = proc.communicate()
+        try:  # not a sleep: the wall time must not round up to the sampling period
+            proc.wait(timeout=every)
+        except subprocess.TimeoutExpired:
+            pass
     wall = time.perf_counter() - t0
+    out, err = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"ingest failed: {err.strip().splitlines()[-1:]}")
     summary = json.loads(out)
