@@ -15,6 +15,7 @@ down). Reported per run: wall seconds, articles/s, articles/s per worker, second
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sqlite3
 import subprocess
@@ -92,10 +93,9 @@ def run_once(corpus: Path, db: Path, workers: int, engine: str, every: float) ->
         one, tree = _tree_rss_mb(proc.pid)
         peak_one, peak_tree = max(peak_one, one), max(peak_tree, tree)
         samples.append((time.perf_counter() - t0, _count(db)))
-        try:  # not a sleep: the wall time must not round up to the sampling period
+        # a wait, not a sleep: the wall time must not round up to the sampling period
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=every)
-        except subprocess.TimeoutExpired:
-            pass
     wall = time.perf_counter() - t0
     out, err = proc.communicate()
     if proc.returncode != 0:

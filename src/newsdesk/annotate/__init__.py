@@ -2,8 +2,8 @@
 
 ``annotate_articles`` runs spaCy's NER over whole articles and the dependency parser only
 over the units (sentences, quotations kept whole) that hold a speech verb outside
-quotation marks or a quote introduced by a colon, which keeps this stage fast; both passes go through ``nlp.pipe``
-in batches.
+quotation marks or a quote introduced by a colon, with long quotes read as a short
+stand-in, which keeps this stage fast; both passes go through ``nlp.pipe`` in batches.
 """
 
 from __future__ import annotations

@@ -177,11 +177,11 @@ class Unit:
     """
 
     def __init__(self, doc: Any, view: ParseView | int) -> None:
+        """``view``: what was parsed, or the article offset of a verbatim unit's text."""
         self.doc = doc
-        if not isinstance(view, int) and len(view.pieces) == 1 and view.pieces[0][4]:
-            view = view.pieces[0][2]  # nothing stands in: the unit's text, verbatim
-        # a bare offset: the unit was parsed verbatim from there
-        self.view = None if isinstance(view, int) else view
+        if isinstance(view, ParseView) and len(view.pieces) == 1 and view.pieces[0][4]:
+            view = view.pieces[0][2]  # nothing stands in: a plain offset
+        self.view = view if isinstance(view, ParseView) else None
         self.off = view if isinstance(view, int) else 0
         self._starts: list[int] | None = None
         self._ends: list[int] | None = None
