@@ -9,6 +9,7 @@ import pytest
 from newsdesk.annotate import cues
 from newsdesk.annotate.alternation import trie_alternation
 from newsdesk.annotate.nlp import _by_chars, parse_docs
+from newsdesk.annotate.quote_patterns import ParseView
 from newsdesk.annotate.quotes import Unit
 
 WORDS = ["say", "says", "said", "saying", "tell", "told", "vice", "vice-president",
@@ -63,7 +64,7 @@ def test_batches_are_cut_by_characters(sizes: list[int], budget: int, expected: 
 def test_unit_indexes_agree_with_walking_the_tokens() -> None:
     text = 'Officials said on Monday, according to a memo, that "we told them" it was over.'
     doc = parse_docs([text])[0]
-    u = Unit(doc, 100)
+    u = Unit(doc, ParseView(text, [(0, len(text), 100, 100 + len(text), True)]))
     assert u.starts == [100 + t.idx for t in doc]
     assert u.heads == [t.head.i for t in doc]
     assert u.cue_indices() == [

@@ -61,7 +61,7 @@ def _annotate_batch(articles: list[Article]) -> None:
     for a, ner, (finder, plan) in zip(articles, ners, plans, strict=True):
         finder_units: list[tuple[Any, int, int]] = []
         for lo, hi, view in plan:
-            finder_units.append((Unit(next(parsed), view) if view else None, lo, hi))
+            finder_units.append((Unit(next(parsed), view) if view is not None else None, lo, hi))
         ents = build_entities(a.text, ner, finder.in_quote)
         finder.ents = ents
         for u, lo, hi in finder_units:  # unparsed units too: their quotes need speakers

@@ -176,13 +176,13 @@ class Unit:
     is built on every access: walking whole units per quote dominated this stage).
     """
 
-    def __init__(self, doc: Any, view: ParseView | int) -> None:
-        """``view``: what was parsed, or the article offset of a verbatim unit's text."""
+    def __init__(self, doc: Any, view: ParseView) -> None:
+        """``doc`` is the parse of ``view.text``."""
         self.doc = doc
-        if isinstance(view, ParseView) and len(view.pieces) == 1 and view.pieces[0][4]:
-            view = view.pieces[0][2]  # nothing stands in: a plain offset
-        self.view = view if isinstance(view, ParseView) else None
-        self.off = view if isinstance(view, int) else 0
+        verbatim = len(view.pieces) == 1 and view.pieces[0][4]
+        # nothing stands in: an article offset is the token's plus one shift (fast path)
+        self.view = None if verbatim else view
+        self.off = view.pieces[0][2] if verbatim else 0
         self._starts: list[int] | None = None
         self._ends: list[int] | None = None
         self._cues: list[int] | None = None
