@@ -486,6 +486,53 @@ def test_split_of_two_events_that_drift_apart(tmp_path: Path) -> None:
     c.close()
 
 
+def test_large_story_rows_lag_within_a_run_and_are_exact_at_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large story's row is recomputed only once it has grown enough (so its cost per
+    article stays flat); ``refresh_stale`` brings every lagging row up to date."""
+    from newsdesk.stories import assign
+
+    batches = _batches(_syllable_corpus(70, seed=7), 16)
+    drift = _drift_corpus(seed=0, days=10, month=6)
+    for k, chunk in enumerate((drift[:6], drift[6:12], drift[12:])):
+        batches[k] = batches[k] + chunk
+    exact = connect(tmp_path / "exact.db")  # at the default sizes every row here is exact
+    _run_batches(exact, StoryAssigner(exact, run_id=1), batches)
+    assert not exact.execute("SELECT 1 FROM story_stale").fetchone()
+
+    monkeypatch.setattr(assign, "ROW_ALWAYS_BELOW", 3)
+    monkeypatch.setattr(assign, "ROW_REFRESH_GROWTH", 1.0)  # recompute on doubling
+    lazy = connect(tmp_path / "lazy.db")
+    sa = StoryAssigner(lazy, run_id=1)
+    lagging = set()
+    for batch in batches:
+        _run_batches(lazy, sa, [batch])
+        for sid, count in lazy.execute(
+            "SELECT s.id, s.article_count FROM stories s JOIN story_stale t ON t.story_id = s.id"
+        ).fetchall():
+            members = lazy.execute(
+                "SELECT count(*) FROM articles WHERE story_id = ?", (sid,)
+            ).fetchone()[0]
+            assert count < members < 2 * count and members >= 3
+            lagging.add(sid)
+    assert lagging, "some rows must have lagged for the test to mean anything"
+    lazy.execute("BEGIN IMMEDIATE")
+    assert sa.refresh_stale() > 0
+    lazy.execute("COMMIT")
+    assert not lazy.execute("SELECT 1 FROM story_stale").fetchone()
+
+    # Titles and summaries weigh words by the idf of when the row was computed; all the
+    # rest of a live story's row is a function of its members alone and must be what the
+    # database that always recomputed has (a merged-away row is only a redirect).
+    def rows(c: sqlite3.Connection) -> list[tuple[object, ...]]:
+        return [(r[0], *r[3:]) if r[10] is None else (r[0], r[10]) for r in _db_state(c)["stories"]]
+
+    assert rows(lazy) == rows(exact)
+    exact.close()
+    lazy.close()
+
+
 def test_splits_can_be_turned_off(tmp_path: Path) -> None:
     arts = _drift_corpus(seed=0, days=10, month=3)
     c = connect(tmp_path / "s.db")
@@ -545,7 +592,7 @@ def test_entity_tallies_follow_merges_and_splits(tmp_path: Path, join_threshold:
     assert top and top[0]["count"] >= top[-1]["count"]
     # A database from before the tallies gets them backfilled by its migration.
     c.executescript(
-        "DROP TABLE story_entities; DROP INDEX articles_story_rows;"
+        "DROP TABLE story_entities; DROP INDEX articles_story_rows; DROP TABLE story_stale;"
         " UPDATE schema_migrations SET version = 3 WHERE namespace = 'stories';"
     )
     c.close()

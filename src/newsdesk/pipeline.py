@@ -178,6 +178,16 @@ class CorpusWriter:
             raise
         return duplicates
 
+    def finish(self) -> None:
+        """End of run: recompute the story rows left stale while their stories grew."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.stories.refresh_stale()
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
     def _reanchor_copy(self, article: Article) -> None:
         """A copy's "Monday" means the original's Monday: re-resolve its dates against it.
 
@@ -285,6 +295,7 @@ def ingest(
                     summary.duplicates += corpus.write_batch(pairs)
                     summary.articles_added += len(pairs)
                 bar.advance(task, len(batch))
+            corpus.finish()
         status = "done"
     finally:
         if runner is not None:

@@ -21,7 +21,9 @@ a touched story of ``SPLIT_MIN_MEMBERS`` or more whose members fall in two cohes
 groups that the merge pass would not join again is cut in two (the part with the founding
 article keeps the id, the other takes its oldest article's; ``story_log`` 'split'). Then
 it persists the state and recomputes each touched story's row (see
-:mod:`newsdesk.stories.summary`).
+:mod:`newsdesk.stories.summary`); a large story's row only every sixteenth of growth,
+the rest at the end of the run (``refresh_stale``), so a row costs the same per article
+at 100 members as at 10,000.
 
 Exact resume: whatever steers a decision is a function of the committed database.
 ``finalize`` (run by the pipeline at the end of every batch, in its transaction) writes
@@ -71,6 +73,13 @@ KEEP_SIMILARITIES = 10_000  # similarity maps kept for ``similarities()``
 SPLIT_MIN_MEMBERS = 6  # a story is checked for a split at finalize from this many members
 SPLIT_MIN_PART = 3  # each part of a split has at least this many members...
 SPLIT_MIN_SHARE = 0.25  # ...and at least this share of the story
+# A story's row reads all its members (see ``summary.story_row``): recomputed on every
+# batch that touches it, a large story would make the cost per article grow with the
+# corpus. Rows of stories this small are always current; a larger story's row is
+# recomputed once it has grown by a sixteenth (amortised: a few members read per
+# article), and marked stale in between until the end of the run (``refresh_stale``).
+ROW_ALWAYS_BELOW = 100
+ROW_REFRESH_GROWTH = 1 / 16
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -329,35 +338,22 @@ class StoryAssigner:
             del self._sims[next(iter(self._sims))]  # the oldest: dicts keep insertion order
 
     def finalize(self) -> None:
-        """Merge, persist state and recompute the row of every story touched in this run."""
-        from newsdesk.stories.summary import story_row
-
+        """Merge, persist state and recompute the rows of the touched stories (or mark a
+        large story's row stale: see ``ROW_REFRESH_GROWTH``)."""
         merged = self._merge_pass()
         self._split_pass(merged)
+        reshaped = self._split_ids | set(merged.values())
         self._flush_members()
         self._tally_entities(merged)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         touched = [s for s in self._active.values() if s.touched and s.id not in merged]
+        due = self._rows_due(touched, reshaped)
         fresh: dict[str, Story] = {}
         for s in touched:
-            row = story_row(self.conn, s.id, s.view(), self.df)
-            self.conn.execute(
-                "INSERT INTO stories (id, title, summary, first_published, last_published,"
-                " publishers, independent_sources, article_count, copy_count, entities,"
-                " created_run, updated_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-                " ON CONFLICT(id) DO UPDATE SET title=excluded.title, summary=excluded.summary,"
-                " first_published=excluded.first_published, last_published=excluded.last_published,"
-                " publishers=excluded.publishers, independent_sources=excluded.independent_sources,"
-                " article_count=excluded.article_count, copy_count=excluded.copy_count,"
-                " entities=excluded.entities, updated_run=excluded.updated_run,"
-                " merged_into=NULL",
-                (
-                    s.id, row["title"], row["summary"], row["first_published"],
-                    row["last_published"], json.dumps(row["publishers"]),
-                    json.dumps(row["independent_sources"]), row["article_count"],
-                    row["copy_count"], json.dumps(row["entities"]), self.run_id, self.run_id,
-                ),
-            )  # fmt: skip
+            if s.id in due:
+                self._write_row(s.id, s.view())
+            else:
+                self.conn.execute("INSERT OR IGNORE INTO story_stale VALUES (?)", (s.id,))
             blob = s.to_blob()
             self.conn.execute(
                 "INSERT INTO story_state (story_id, state, last_day) VALUES (?, ?, ?)"
@@ -383,6 +379,7 @@ class StoryAssigner:
                 (gone, target, self.run_id, self.run_id),
             )
             self.conn.execute("DELETE FROM story_state WHERE story_id = ?", (gone,))
+            self.conn.execute("DELETE FROM story_stale WHERE story_id = ?", (gone,))
         self.conn.executemany(
             "INSERT INTO story_log (story_id, action, other_id, run_id, at) VALUES (?,?,?,?,?)",
             [(sid, action, other, self.run_id, now) for sid, action, other in self._log],
@@ -390,6 +387,67 @@ class StoryAssigner:
         self._log.clear()
         self._save_df()
         self._reset(fresh, merged)
+
+    def refresh_stale(self) -> int:
+        """Recompute the rows of stories marked stale (see ``ROW_REFRESH_GROWTH``).
+
+        The pipeline runs this once at the end of an ingest; rows left stale by an
+        interrupted run are brought up to date by the next one. Returns how many.
+        """
+        stale = self.conn.execute(
+            "SELECT t.story_id, s.state FROM story_stale t"
+            " JOIN story_state s ON s.story_id = t.story_id ORDER BY t.story_id"
+        ).fetchall()
+        for sid, blob in stale:
+            self._write_row(sid, Story.from_blob(sid, blob).view())
+        self.conn.execute("DELETE FROM story_stale")
+        return len(stale)
+
+    def _rows_due(self, touched: list[Story], reshaped: set[str]) -> set[str]:
+        """The touched stories whose row is recomputed now: new, merged into, split,
+        small, or grown by ``ROW_REFRESH_GROWTH`` since their row was computed."""
+        stored: dict[str, int] = {}
+        for chunk, marks in in_chunks(sorted(s.id for s in touched)):
+            stored.update(
+                self.conn.execute(
+                    f"SELECT id, article_count FROM stories WHERE id IN ({marks})", chunk
+                ).fetchall()
+            )
+        due = set()
+        for s in touched:
+            size, before = s.n + s.copies, stored.get(s.id)
+            if (
+                before is None
+                or s.id in reshaped
+                or size < ROW_ALWAYS_BELOW
+                or not before <= size < before * (1 + ROW_REFRESH_GROWTH)
+            ):
+                due.add(s.id)
+        return due
+
+    def _write_row(self, sid: str, centroid: dict[int, float]) -> None:
+        """Recompute and store the ``stories`` row of ``sid``; it is no longer stale."""
+        from newsdesk.stories.summary import story_row
+
+        row = story_row(self.conn, sid, centroid, self.df)
+        self.conn.execute(
+            "INSERT INTO stories (id, title, summary, first_published, last_published,"
+            " publishers, independent_sources, article_count, copy_count, entities,"
+            " created_run, updated_run) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(id) DO UPDATE SET title=excluded.title, summary=excluded.summary,"
+            " first_published=excluded.first_published, last_published=excluded.last_published,"
+            " publishers=excluded.publishers, independent_sources=excluded.independent_sources,"
+            " article_count=excluded.article_count, copy_count=excluded.copy_count,"
+            " entities=excluded.entities, updated_run=excluded.updated_run,"
+            " merged_into=NULL",
+            (
+                sid, row["title"], row["summary"], row["first_published"],
+                row["last_published"], json.dumps(row["publishers"]),
+                json.dumps(row["independent_sources"]), row["article_count"],
+                row["copy_count"], json.dumps(row["entities"]), self.run_id, self.run_id,
+            ),
+        )  # fmt: skip
+        self.conn.execute("DELETE FROM story_stale WHERE story_id = ?", (sid,))
 
     def _tally_entities(self, merged: dict[str, str]) -> None:
         """Bring ``story_entities`` up to date with this batch's articles, merges, splits.

@@ -1,0 +1,122 @@
+"""The corpus stages alone: does writing an article cost the same at 100,000 as at 1,000?
+
+    .venv/bin/python bench/bench_writer.py --annotate 1000 --total 100000
+
+The per-document stages (clean, annotate) cost the same whatever the database holds;
+what can grow with the corpus is the writer: dedup, entity linking, story assignment
+and story rows, and the SQLite inserts. ``bench_scale.py`` measures the whole pipeline
+and takes 50 minutes for 100,000 articles on two cores, with the annotators' noise on
+top; this script measures the writer alone in a fraction of that.
+
+``--annotate`` articles of the bench corpus (bench/corpus.py) are cleaned and annotated
+once; the writer (``CorpusWriter.write_batch``, batches of 64 as in an ingest) then
+stores ``--total`` articles made from them: copy ``k`` of an annotated article gets its
+own id, its own reference line (the corpus's unique closing line, same length, so
+every annotation offset stays valid) and a date spread over the month as the bench
+corpus spreads its dates, so the database grows exactly as a ``--total`` corpus would
+grow it (near copies of a few hundred bases, in date order). Reported: writer
+milliseconds per article in each tenth of the total, the ratio of the last tenth to
+the second (the first includes warm-up), and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import json
+import re
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_jsonl  # noqa: E402
+
+from newsdesk.model import Article, Document, Skip  # noqa: E402
+
+REFERENCE = re.compile(r"Reference (\d{7}) for this edition\.")
+
+
+def annotated(n: int, folder: Path) -> list[tuple[Article, Document]]:
+    """``n`` bench articles, cleaned and annotated, with the documents they came from."""
+    from newsdesk.parallel import process_batch
+    from newsdesk.pipeline import document_hash
+    from newsdesk.sources import read_inputs
+
+    path = write_jsonl(folder / "corpus.jsonl", n)
+    docs = [d for d in read_inputs([str(path)]) if not isinstance(d, Skip)]
+    out: list[tuple[Article, Document]] = []
+    for i in range(0, len(docs), 64):
+        batch = [(d, document_hash(d)) for d in docs[i : i + 64]]
+        for (doc, _), result in zip(batch, process_batch(batch), strict=True):
+            if isinstance(result, Article):
+                out.append((result, doc))
+    return out
+
+
+def replica(article: Article, i: int, total: int) -> Article:
+    """Copy ``i`` of the corpus made from ``article``: new id, reference line and date."""
+    a = copy.deepcopy(article)
+    a.text = REFERENCE.sub(f"Reference {i:07d} for this edition.", a.text)
+    a.title = re.sub(r"\(\d+\)$", f"({i})", a.title or "")
+    a.published = f"2025-03-{1 + (i * 28 // total) % 28:02d}"
+    a.content_hash = hashlib.sha256(f"{article.content_hash} {i}".encode()).hexdigest()
+    a.id = "a" + a.content_hash[:15]
+    return a
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--annotate", type=int, default=1000, help="articles annotated once")
+    ap.add_argument("--total", type=int, default=100_000, help="articles written")
+    ap.add_argument("--db", help="database to write (default: a fresh temporary one)")
+    ap.add_argument("--out", help="also write the JSON result here")
+    args = ap.parse_args()
+
+    from newsdesk.pipeline import BATCH_SIZE, CorpusWriter, _sort_key
+    from newsdesk.store import connect, writer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        pool = annotated(args.annotate, Path(tmp))
+        annotate_s = time.perf_counter() - t0
+        conn = connect(args.db or Path(tmp) / "bench.db")
+        run_id = writer.start_run(conn, {"bench": "writer"})
+        corpus = CorpusWriter(conn, run_id)
+        tenth = args.total / 10
+        per_tenth = [0.0] * 10
+        written = 0
+        for start in range(0, args.total, BATCH_SIZE):
+            ids = range(start, min(start + BATCH_SIZE, args.total))
+            batch = [(replica(*pool[i % len(pool)][:1], i, args.total), pool[i % len(pool)][1])
+                     for i in ids]  # fmt: skip
+            batch.sort(key=lambda pair: _sort_key(pair[0]))
+            t = time.perf_counter()
+            corpus.write_batch(batch)
+            k = min(int(start / tenth), 9)
+            per_tenth[k] += time.perf_counter() - t
+            written += len(batch)
+            if written >= (k + 1) * tenth:  # a tenth done: show it while the run goes on
+                print(f"{written} written: {per_tenth[k] * 1000 / tenth:.2f} ms/article",
+                      file=sys.stderr, flush=True)  # fmt: skip
+        conn.close()
+    ms = [round(s * 1000 / tenth, 2) for s in per_tenth]
+    result = {
+        "annotated": len(pool),
+        "annotate_seconds": round(annotate_s, 1),
+        "written": written,
+        "writer_ms_per_article_by_tenth": ms,
+        "last_tenth_over_second": round(ms[9] / ms[1], 2) if ms[1] else None,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    print(json.dumps(result))
+    if args.out:
+        Path(args.out).write_text(json.dumps(result, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
