@@ -10,13 +10,14 @@ top; this script measures the writer alone in a fraction of that.
 
 ``--annotate`` articles of the bench corpus (bench/corpus.py) are cleaned and annotated
 once; the writer (``CorpusWriter.write_batch``, batches of 64 as in an ingest) then
-stores ``--total`` articles made from them: copy ``k`` of an annotated article gets its
-own id, its own reference line (the corpus's unique closing line, same length, so
-every annotation offset stays valid) and a date spread over the month as the bench
-corpus spreads its dates, so the database grows exactly as a ``--total`` corpus would
-grow it (near copies of a few hundred bases, in date order). Reported: writer
+stores ``--total`` articles made from them: the ``i``-th gets its own id, its own
+reference line (the corpus's unique closing line, same length, so every annotation
+offset stays valid) and the date the bench corpus gives its ``i``-th article, so the
+database grows much as a ``--total`` corpus grows it (near copies of a few hundred
+bodies, in date order). Reported: writer
 milliseconds per article in each tenth of the total, the ratio of the last tenth to
-the second (the first includes warm-up), and peak RSS.
+the second (the first includes warm-up), the end-of-run work (stale story rows) and peak
+RSS.
 """
 
 from __future__ import annotations
@@ -89,20 +90,26 @@ def main() -> None:
         corpus = CorpusWriter(conn, run_id)
         tenth = args.total / 10
         per_tenth = [0.0] * 10
-        written = 0
+        written = done = 0
         for start in range(0, args.total, BATCH_SIZE):
-            ids = range(start, min(start + BATCH_SIZE, args.total))
-            batch = [(replica(*pool[i % len(pool)][:1], i, args.total), pool[i % len(pool)][1])
-                     for i in ids]  # fmt: skip
+            batch = []
+            for i in range(start, min(start + BATCH_SIZE, args.total)):
+                article, doc = pool[i % len(pool)]
+                batch.append((replica(article, i, args.total), doc))
             batch.sort(key=lambda pair: _sort_key(pair[0]))
             t = time.perf_counter()
             corpus.write_batch(batch)
-            k = min(int(start / tenth), 9)
-            per_tenth[k] += time.perf_counter() - t
+            each = (time.perf_counter() - t) / len(batch)
+            for i in range(written, written + len(batch)):  # a batch may straddle two tenths
+                per_tenth[min(int(i / tenth), 9)] += each
             written += len(batch)
-            if written >= (k + 1) * tenth:  # a tenth done: show it while the run goes on
-                print(f"{written} written: {per_tenth[k] * 1000 / tenth:.2f} ms/article",
+            while done < 10 and written >= (done + 1) * tenth - 0.5:  # show tenths as they end
+                print(f"tenth {done + 1}: {per_tenth[done] * 1000 / tenth:.2f} ms/article",
                       file=sys.stderr, flush=True)  # fmt: skip
+                done += 1
+        t = time.perf_counter()
+        corpus.finish()  # the stale story rows, once per run
+        finish_s = time.perf_counter() - t
         conn.close()
     ms = [round(s * 1000 / tenth, 2) for s in per_tenth]
     result = {
@@ -111,6 +118,7 @@ def main() -> None:
         "written": written,
         "writer_ms_per_article_by_tenth": ms,
         "last_tenth_over_second": round(ms[9] / ms[1], 2) if ms[1] else None,
+        "end_of_run_seconds": round(finish_s, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
     print(json.dumps(result))
