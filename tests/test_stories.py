@@ -281,6 +281,21 @@ def test_features_and_helpers() -> None:
     assert day_number("not a date") is None and day_number(None) is None
 
 
+def test_stop_words_and_buckets_are_scikit_learns() -> None:
+    """Stored idfs and story states were built with scikit-learn's stop words and hash;
+    the stage now carries its own copy of both and must give exactly the same buckets."""
+    text = pytest.importorskip("sklearn.feature_extraction.text")
+    from sklearn.utils import murmurhash3_32
+
+    from newsdesk.stories.stopwords import ENGLISH_STOP_WORDS
+
+    assert ENGLISH_STOP_WORDS == text.ENGLISH_STOP_WORDS
+    features = ["varnholm", "w:kyiv", "e:ORG|united nations", "café", "Ωmega", "日本", "n:6.1"]
+    for f in features + [f"w:{i}" for i in range(2000)]:
+        F._HASH_CACHE.pop(f, None)
+        assert F.bucket(f) == murmurhash3_32(f, seed=0, positive=True) % F.N_FEATURES, f
+
+
 def test_story_state_blob_round_trip() -> None:
     s = Story("s-x")
     s.add_vector({3: 0.5, 7: 0.25})

@@ -24,10 +24,10 @@ from collections.abc import Iterable
 
 import numpy as np
 import snowballstemmer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-from sklearn.utils import murmurhash3_32
+from murmurhash.mrmr import hash_unicode
 
 from newsdesk.model import Article
+from newsdesk.stories.stopwords import ENGLISH_STOP_WORDS
 
 N_FEATURES = 1 << 20  # hashed buckets; collisions are rare at this size
 LEAD_WORDS = 150  # the lead: the first words of the body (the inverted pyramid)
@@ -80,7 +80,9 @@ def bucket(feature: str) -> int:
     """The hashed bucket of one feature string (stable across processes)."""
     b = _HASH_CACHE.get(feature)
     if b is None:
-        b = murmurhash3_32(feature, seed=0, positive=True) % N_FEATURES
+        # MurmurHash3 x86 32-bit of the UTF-8 bytes, unsigned: scikit-learn's
+        # ``murmurhash3_32(feature, seed=0, positive=True)``, which stored idfs were built with
+        b = (hash_unicode(feature, 0) & 0xFFFFFFFF) % N_FEATURES
         if len(_HASH_CACHE) < _CACHE_MAX:
             _HASH_CACHE[feature] = b
     return b
