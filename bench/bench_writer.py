@@ -27,7 +27,6 @@ import copy
 import hashlib
 import json
 import re
-import resource
 import sys
 import tempfile
 import time
@@ -35,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _common import peak_rss_mb, pin_one_core  # noqa: E402
 from corpus import write_jsonl  # noqa: E402
 
 from newsdesk.model import Article, Document, Skip  # noqa: E402
@@ -77,6 +77,7 @@ def main() -> None:
     ap.add_argument("--db", help="database to write (default: a fresh temporary one)")
     ap.add_argument("--out", help="also write the JSON result here")
     args = ap.parse_args()
+    pin_one_core()
 
     from newsdesk.pipeline import BATCH_SIZE, CorpusWriter, _sort_key
     from newsdesk.store import connect, writer
@@ -119,7 +120,7 @@ def main() -> None:
         "writer_ms_per_article_by_tenth": ms,
         "last_tenth_over_second": round(ms[9] / ms[1], 2) if ms[1] else None,
         "end_of_run_seconds": round(finish_s, 2),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
     }
     print(json.dumps(result))
     if args.out:

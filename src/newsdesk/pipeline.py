@@ -15,6 +15,7 @@ import json
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -142,8 +143,7 @@ class CorpusWriter:
         """Write one batch in one transaction; return how many were duplicates."""
         duplicates = 0
         batch = sorted(batch, key=lambda pair: _sort_key(pair[0]))
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             # one batched dedup pass; each list is what assign() would give at that point
             grouped = self.deduper.assign_batch_grouped([article for article, _ in batch])
             for (article, doc), updates in zip(batch, grouped, strict=True):
@@ -171,21 +171,23 @@ class CorpusWriter:
             # Story rows and clusterer state go with the batch's articles, so readers never
             # see a story id without its story and a resumed run starts from this state.
             self.stories.finalize()
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            self.linker.reset()  # its in-memory index ran ahead of the rolled-back rows
-            raise
         return duplicates
 
     def finish(self) -> None:
         """End of run: recompute the story rows left stale while their stories grew."""
+        with self._transaction():
+            self.stories.refresh_stale()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Commit what the block wrote, or roll all of it back."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            self.stories.refresh_stale()
+            yield
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
+            self.linker.reset()  # its in-memory index may have run ahead of the rows
             raise
 
     def _reanchor_copy(self, article: Article) -> None:
