@@ -80,11 +80,14 @@ def test_story_rows_left_to_lag_are_exact_when_the_ingest_ends(
 
     monkeypatch.setattr(assign, "ROW_ALWAYS_BELOW", 2)
     monkeypatch.setattr(assign, "ROW_REFRESH_GROWTH", 1.0)
-    refreshed: list[int] = []
+    refreshed: list[int] = []  # what each end-of-run refresh recomputed
     real = StoryAssigner.refresh_stale
-    monkeypatch.setattr(
-        StoryAssigner, "refresh_stale", lambda self: refreshed.append(real(self)) or refreshed[-1]
-    )
+
+    def counting(self: StoryAssigner) -> int:
+        refreshed.append(real(self))
+        return refreshed[-1]
+
+    monkeypatch.setattr(StoryAssigner, "refresh_stale", counting)
     paths, crawled = demo_subset
     db = tmp_path / "lagging.db"
     ingest(paths, db, crawled_at=datetime.fromisoformat(crawled), batch_size=8)
