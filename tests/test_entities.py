@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from newsdesk.annotate import annotate_article
 from newsdesk.annotate.entities import build_entities, fullness, name_key, name_tokens
 from newsdesk.annotate.nlp import ner_docs
@@ -131,3 +136,14 @@ def test_pronoun_after_the_second_person_of_a_sentence_does_not_vote() -> None:
     text = "Medina said Diego will start school soon, but she does not know when."
     assert _voted(text, ["Medina", "Diego"]) == {"Medina": None, "Diego": None}
     assert _voted("Diego will start school soon, but he is nervous.", ["Diego"]) == {"Diego": "m"}
+
+
+@given(
+    st.text(alphabet="Ab-_ .é1\n", max_size=40),
+    st.sampled_from(["Ab", "AbAb", "A", "Abé", "b-A"]),
+)
+def test_word_starts_finds_what_the_bounded_regex_finds(text: str, word: str) -> None:
+    from newsdesk.annotate.entities import _word_starts
+
+    rx = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
+    assert list(_word_starts(text, word)) == [m.start() for m in rx.finditer(text)]
