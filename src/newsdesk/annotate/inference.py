@@ -2,8 +2,9 @@
 
 The model's layers run on thinc's numpy ops without BLIS: BLIS has no kernels for every
 CPU (on AMD Zen 4 and 5 it falls back to its generic reference code, 3-5x slower than
-numpy's OpenBLAS). Three more changes, each checked to give the values thinc gives
-(``tests/test_nlp_helpers.py``):
+numpy's OpenBLAS). Three more changes, checked against thinc and stock spaCy in
+``tests/test_nlp_helpers.py`` (bit-identical values on the model's layer shapes, the same
+entities, tags and parses):
 
 - maxout layers compute their pieces in piece-major order (weights permuted once), so
   taking the best piece reads contiguous rows instead of every third float, and record
@@ -61,7 +62,11 @@ def uses_openblas_sgemm(ops: Any) -> bool:
 
 
 def speed_up_layers(model: Any) -> int:
-    """Give every maxout and layer-norm layer under ``model`` its inference forward."""
+    """Give every maxout and layer-norm layer under ``model`` its inference forward.
+
+    thinc has no public setter for a layer's forward function; ``_func`` is where its
+    ``Model`` keeps it, and the layer keeps its parameters, dimensions and name.
+    """
     count = 0
     for node in model.walk():
         forward = _FORWARDS.get(node.name)
@@ -71,17 +76,22 @@ def speed_up_layers(model: Any) -> int:
     return count
 
 
+# Model id -> (weights as loaded, piece-major weights transposed, piece-major bias). Kept
+# out of the layer's attrs, which thinc would try to serialise with the model.
+_PIECE_MAJOR: dict[int, tuple[Any, Any, Any]] = {}
+
+
 def maxout_forward(model: Any, X: Any, is_train: bool) -> tuple[Any, None]:
     """thinc's ``Maxout`` forward, inference only, with piece-major weights."""
     n_out, n_pieces = model.get_dim("nO"), model.get_dim("nP")
     W = model.get_param("W")
-    cached = model.attrs.get("newsdesk_piece_major")
-    if cached is None or cached[0] is not W:
+    cached = _PIECE_MAJOR.get(model.id)
+    if cached is None or cached[0] is not W:  # first call, or the weights were replaced
         n_in = model.get_dim("nI")
         by_piece = W.reshape(n_out, n_pieces, n_in).transpose(1, 0, 2).reshape(-1, n_in)
         bias = model.get_param("b").reshape(n_out, n_pieces).T.reshape(-1)
         cached = (W, numpy.ascontiguousarray(by_piece).T, numpy.ascontiguousarray(bias))
-        model.attrs["newsdesk_piece_major"] = cached
+        _PIECE_MAJOR[model.id] = cached
     Y = numpy.dot(X, cached[1])
     Y += cached[2]
     if n_pieces == 1:
