@@ -29,24 +29,13 @@ INFERENCE_OPS_NAME = "newsdesk-inference"
 
 
 def inference_ops() -> Any:
-    """thinc's numpy ops without BLIS, forward-only maxout, OpenBLAS in the parser loop."""
+    """thinc's numpy ops without BLIS, with OpenBLAS in the parser loop where it can be had."""
     from thinc.api import NumpyOps
 
     blas = _openblas_cblas()
 
     class InferenceOps(NumpyOps):  # type: ignore[misc]
         name = INFERENCE_OPS_NAME
-
-        def maxout(self, X: Any) -> tuple[Any, Any]:
-            if X.shape[2] == 1:
-                return X[:, :, 0].copy(), None
-            best = numpy.maximum(X[:, :, 0], X[:, :, 1])
-            for piece in range(2, X.shape[2]):
-                numpy.maximum(best, X[:, :, piece], out=best)
-            return best, None
-
-        def backprop_maxout(self, dY: Any, which: Any, P: int) -> Any:
-            raise NotImplementedError("newsdesk loads its model for inference only")
 
         if blas is not None:
 
@@ -81,7 +70,7 @@ def speed_up_layers(model: Any) -> int:
 _PIECE_MAJOR: dict[int, tuple[Any, Any, Any]] = {}
 
 
-def maxout_forward(model: Any, X: Any, is_train: bool) -> tuple[Any, None]:
+def maxout_forward(model: Any, X: Any, is_train: bool) -> tuple[Any, Any]:
     """thinc's ``Maxout`` forward, inference only, with piece-major weights."""
     n_out, n_pieces = model.get_dim("nO"), model.get_dim("nP")
     W = model.get_param("W")
@@ -95,14 +84,14 @@ def maxout_forward(model: Any, X: Any, is_train: bool) -> tuple[Any, None]:
     Y = numpy.dot(X, cached[1])
     Y += cached[2]
     if n_pieces == 1:
-        return Y, None
+        return Y, _no_backprop
     best = numpy.maximum(Y[:, :n_out], Y[:, n_out : 2 * n_out])
     for piece in range(2, n_pieces):
         numpy.maximum(best, Y[:, piece * n_out : (piece + 1) * n_out], out=best)
-    return best, None
+    return best, _no_backprop
 
 
-def layernorm_forward(model: Any, X: Any, is_train: bool) -> tuple[Any, None]:
+def layernorm_forward(model: Any, X: Any, is_train: bool) -> tuple[Any, Any]:
     """thinc's ``LayerNorm`` forward, inference only, with the same operations in place."""
     width = X.shape[1]
     mean = X.sum(axis=1, keepdims=True)
@@ -115,7 +104,11 @@ def layernorm_forward(model: Any, X: Any, is_train: bool) -> tuple[Any, None]:
     centred *= var
     centred *= model.get_param("G")
     centred += model.get_param("b")
-    return centred, None
+    return centred, _no_backprop
+
+
+def _no_backprop(dY: Any) -> Any:
+    raise NotImplementedError("newsdesk loads its model for inference only")
 
 
 _FORWARDS = {"maxout": maxout_forward, "layernorm": layernorm_forward}
@@ -157,10 +150,12 @@ def _openblas_sgemm_symbol() -> tuple[int, bool] | None:
 def _thinc_set_sgemm(cblas: Any) -> Any:
     """thinc's ``set_sgemm(CBlas, sgemm_ptr)``, a cdef function exported as a capsule."""
     api = ctypes.pythonapi
-    api.PyCapsule_GetName.restype = ctypes.c_char_p
-    api.PyCapsule_GetName.argtypes = [ctypes.py_object]
-    api.PyCapsule_GetPointer.restype = ctypes.c_void_p
-    api.PyCapsule_GetPointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+    # prototypes of our own: setting argtypes on ctypes.pythonapi's would change them
+    # for every other user in the process
+    get_name = ctypes.PYFUNCTYPE(ctypes.c_char_p, ctypes.py_object)(("PyCapsule_GetName", api))
+    get_pointer = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.py_object, ctypes.c_char_p)(
+        ("PyCapsule_GetPointer", api)
+    )
     capsule = cblas.__pyx_capi__["set_sgemm"]
-    pointer = api.PyCapsule_GetPointer(capsule, api.PyCapsule_GetName(capsule))
+    pointer = get_pointer(capsule, get_name(capsule))
     return ctypes.CFUNCTYPE(None, ctypes.py_object, ctypes.c_void_p)(pointer)
