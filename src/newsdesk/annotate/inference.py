@@ -142,8 +142,9 @@ def _openblas_sgemm_symbol() -> tuple[int, bool] | None:
         for prefix in ("scipy_", ""):
             for suffix, ilp64 in (("64_", True), ("", False)):
                 fn = getattr(handle, f"{prefix}cblas_sgemm{suffix}", None)
-                if fn is not None:
-                    return ctypes.cast(fn, ctypes.c_void_p).value or 0, ilp64
+                address = ctypes.cast(fn, ctypes.c_void_p).value if fn is not None else None
+                if address:  # a NULL would make the adapter refuse it and the load fail
+                    return address, ilp64
     return None
 
 
