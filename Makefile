@@ -7,7 +7,7 @@ UV_VERSION := 0.13.9
 .PHONY: install dev demo test lint lock bench clean
 
 # Runtime install: a venv with the locked dependencies and newsdesk itself (editable).
-$(BIN)/.installed: pyproject.toml setup.py requirements.lock src/newsdesk/annotate/_sgemm.c
+$(BIN)/.installed: pyproject.toml setup.py requirements.lock src/newsdesk/annotate/_blas.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
 	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock

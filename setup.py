@@ -8,6 +8,6 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension("newsdesk.annotate._sgemm", ["src/newsdesk/annotate/_sgemm.c"], optional=True)
+        Extension("newsdesk.annotate._blas", ["src/newsdesk/annotate/_blas.c"], optional=True)
     ]
 )

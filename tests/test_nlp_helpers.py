@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
 from newsdesk.annotate import cues
 from newsdesk.annotate.alternation import trie_alternation
-from newsdesk.annotate.inference import inference_ops, speed_up_layers, uses_openblas_sgemm
+from newsdesk.annotate.inference import inference_ops, speed_up_layers, uses_compiled_blas
 from newsdesk.annotate.nlp import _by_chars, get_nlp, parse_docs
 from newsdesk.annotate.quote_patterns import ParseView
 from newsdesk.annotate.quotes import Unit
@@ -133,13 +134,18 @@ def test_the_model_runs_on_the_inference_ops_and_layers() -> None:
         assert layers == {("maxout", maxout_forward), ("layernorm", layernorm_forward)}
 
 
-def test_the_parser_loop_gets_openblas_where_the_adapter_was_built() -> None:
+def _compiled_blas() -> Any:
     try:
-        from newsdesk.annotate import _sgemm  # noqa: F401
+        from newsdesk.annotate import _blas
     except ImportError:
-        pytest.skip("newsdesk.annotate._sgemm was not built (no C compiler at install)")
+        pytest.skip("newsdesk.annotate._blas was not built (no C compiler at install)")
+    return _blas
+
+
+def test_the_parser_loop_gets_the_compiled_blas_where_it_was_built() -> None:
+    _compiled_blas()
     ops = get_nlp().get_pipe("parser").model.ops
-    assert uses_openblas_sgemm(ops)
+    assert uses_compiled_blas(ops)
 
 
 def test_the_sgemm_adapter_computes_thincs_sgemm() -> None:
@@ -147,10 +153,7 @@ def test_the_sgemm_adapter_computes_thincs_sgemm() -> None:
 
     import numpy
 
-    try:
-        from newsdesk.annotate import _sgemm
-    except ImportError:
-        pytest.skip("newsdesk.annotate._sgemm was not built (no C compiler at install)")
+    _blas = _compiled_blas()
     from newsdesk.annotate.inference import _openblas_sgemm_symbol
 
     found = _openblas_sgemm_symbol()
@@ -171,7 +174,7 @@ def test_the_sgemm_adapter_computes_thincs_sgemm() -> None:
         c_float,
         ptr,
         c_int,
-    )(_sgemm.adapter(*found))
+    )(_blas.sgemm(*found))
     rng = numpy.random.default_rng(5)
     m, n, k = 6, 74, 64
     for trans_a in (False, True):
@@ -184,14 +187,47 @@ def test_the_sgemm_adapter_computes_thincs_sgemm() -> None:
                         B.ctypes.data, B.shape[1], 2.0, C.ctypes.data, n)  # fmt: skip
             numpy.testing.assert_allclose(C, expected, rtol=1e-5, atol=1e-5)
     with pytest.raises(ValueError):
-        _sgemm.adapter(0, True)
+        _blas.sgemm(0, True)
 
 
-def test_without_the_adapter_the_parser_loop_keeps_thincs_blas(monkeypatch) -> None:
+def test_the_compiled_saxpy_computes_blas_saxpy() -> None:
+    import ctypes
+
+    import numpy
+
+    _blas = _compiled_blas()
+    c_int, c_float, ptr = ctypes.c_int, ctypes.c_float, ctypes.c_void_p
+    thinc_saxpy = ctypes.CFUNCTYPE(None, c_int, c_float, ptr, c_int, ptr, c_int)(_blas.saxpy())
+    rng = numpy.random.default_rng(7)
+    for n in (0, 1, 7, 128, 131):
+        for alpha in (1.0, -0.75):
+            for inc_x, inc_y in ((1, 1), (2, 3), (-1, 1), (3, -2)):
+                x = rng.standard_normal(max(1, n * abs(inc_x))).astype("float32")
+                y = rng.standard_normal(max(1, n * abs(inc_y))).astype("float32")
+                expected = y.copy()
+                # BLAS: a negative stride walks its vector from the far end
+                ix = (1 - n) * inc_x if inc_x < 0 else 0
+                iy = (1 - n) * inc_y if inc_y < 0 else 0
+                for i in range(n):
+                    expected[iy + i * inc_y] += numpy.float32(alpha) * x[ix + i * inc_x]
+                thinc_saxpy(n, alpha, x.ctypes.data, inc_x, y.ctypes.data, inc_y)
+                # one multiply and one add per element, as numpy does: the same floats
+                numpy.testing.assert_array_equal(y, expected)
+
+
+def test_without_the_compiled_blas_the_parser_loop_keeps_thincs(monkeypatch) -> None:
     import sys
 
-    monkeypatch.setitem(sys.modules, "newsdesk.annotate._sgemm", None)  # import fails
-    assert not uses_openblas_sgemm(inference_ops())
+    monkeypatch.setitem(sys.modules, "newsdesk.annotate._blas", None)  # import fails
+    assert not uses_compiled_blas(inference_ops())
+
+
+def test_without_openblas_the_compiled_saxpy_is_still_used(monkeypatch) -> None:
+    from newsdesk.annotate import inference
+
+    _compiled_blas()
+    monkeypatch.setattr(inference, "_openblas_sgemm_symbol", lambda: None)
+    assert uses_compiled_blas(inference.inference_ops())
 
 
 def test_the_sped_up_model_annotates_as_the_stock_model() -> None:

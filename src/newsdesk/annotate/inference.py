@@ -12,9 +12,10 @@ entities, tags and parses):
   loop);
 - layer normalisation computes the centred values once, in place;
 - spaCy's transition loop (entities and parser) gets OpenBLAS's sgemm for its per-step
-  scores, through thinc's own hook for plugging in a BLAS (``CBlas``/``set_sgemm``) and
-  a small C adapter (``_sgemm.c``); without that adapter (no C compiler at install) or
-  without an OpenBLAS, the loop keeps BLIS.
+  scores and a compiled loop for summing its feature vectors, through thinc's own hook
+  for plugging in a BLAS (``CBlas``/``set_sgemm``/``set_saxpy``) and a small C module
+  (``_blas.c``); without that module (no C compiler at install) the loop keeps BLIS, and
+  without an OpenBLAS it keeps BLIS's sgemm.
 """
 
 from __future__ import annotations
@@ -29,10 +30,10 @@ INFERENCE_OPS_NAME = "newsdesk-inference"
 
 
 def inference_ops() -> Any:
-    """thinc's numpy ops without BLIS, with OpenBLAS in the parser loop where it can be had."""
+    """thinc's numpy ops without BLIS, also in the parser loop where that can be had."""
     from thinc.api import NumpyOps
 
-    blas = _openblas_cblas()
+    blas = _compiled_cblas()
 
     class InferenceOps(NumpyOps):  # type: ignore[misc]
         name = INFERENCE_OPS_NAME
@@ -45,8 +46,8 @@ def inference_ops() -> Any:
     return InferenceOps(use_blis=False)
 
 
-def uses_openblas_sgemm(ops: Any) -> bool:
-    """Whether ``ops`` hands spaCy's transition loop the OpenBLAS adapter."""
+def uses_compiled_blas(ops: Any) -> bool:
+    """Whether ``ops`` hands spaCy's transition loop the functions of ``_blas.c``."""
     return "cblas" in type(ops).__dict__
 
 
@@ -114,20 +115,23 @@ def _no_backprop(dY: Any) -> Any:
 _FORWARDS = {"maxout": maxout_forward, "layernorm": layernorm_forward}
 
 
-def _openblas_cblas() -> Any:
-    """A thinc ``CBlas`` whose sgemm is numpy's OpenBLAS, or None where that can't be had."""
+def _compiled_cblas() -> Any:
+    """A thinc ``CBlas`` with the compiled saxpy and numpy's OpenBLAS sgemm, or None.
+
+    None where the C module was not built; the sgemm stays BLIS's if no OpenBLAS with a
+    ``cblas_sgemm`` is loaded.
+    """
     try:
-        adapter = importlib.import_module("newsdesk.annotate._sgemm").adapter
+        compiled = importlib.import_module("newsdesk.annotate._blas")
     except ImportError:  # built without a C compiler
         return None
-    found = _openblas_sgemm_symbol()
-    if found is None:
-        return None
-    address, ilp64 = found
     from thinc.backends import cblas
 
     blas = cblas.CBlas()
-    _thinc_set_sgemm(cblas)(blas, adapter(address, ilp64))
+    _thinc_setter(cblas, "set_saxpy")(blas, compiled.saxpy())
+    found = _openblas_sgemm_symbol()
+    if found is not None:
+        _thinc_setter(cblas, "set_sgemm")(blas, compiled.sgemm(*found))
     return blas
 
 
@@ -148,8 +152,8 @@ def _openblas_sgemm_symbol() -> tuple[int, bool] | None:
     return None
 
 
-def _thinc_set_sgemm(cblas: Any) -> Any:
-    """thinc's ``set_sgemm(CBlas, sgemm_ptr)``, a cdef function exported as a capsule."""
+def _thinc_setter(cblas: Any, name: str) -> Any:
+    """thinc's ``set_sgemm``/``set_saxpy(CBlas, pointer)``, cdef functions exported as capsules."""
     api = ctypes.pythonapi
     # prototypes of our own: setting argtypes on ctypes.pythonapi's would change them
     # for every other user in the process
@@ -157,6 +161,6 @@ def _thinc_set_sgemm(cblas: Any) -> Any:
     get_pointer = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.py_object, ctypes.c_char_p)(
         ("PyCapsule_GetPointer", api)
     )
-    capsule = cblas.__pyx_capi__["set_sgemm"]
+    capsule = cblas.__pyx_capi__[name]
     pointer = get_pointer(capsule, get_name(capsule))
     return ctypes.CFUNCTYPE(None, ctypes.py_object, ctypes.c_void_p)(pointer)
