@@ -41,6 +41,27 @@ def local_run(demo_subset, tmp_path_factory) -> dict[str, list[dict]]:
     return _dump(db, tmp)
 
 
+def test_copies_are_dated_against_their_originals_date(local_run) -> None:
+    """A copy's relative dates resolve against its original's publication date (the
+    writer re-dates from what the worker found): the same as tagging it afresh."""
+    from newsdesk.annotate.time import tag_timexes
+
+    articles = {a["id"]: a for a in local_run["articles"]}
+    stored: dict[str, list[tuple[int, int, str]]] = {}
+    for t in local_run["timexes"]:
+        stored.setdefault(t["article_id"], []).append((t["start"], t["end"], t["value"]))
+    redated = 0
+    for a in articles.values():
+        original = articles.get(a["duplicate_of"] or "")
+        if original is None or not original["published"]:
+            continue
+        expected = [(t.start, t.end, t.value) for t in tag_timexes(a["text"], original["published"])]
+        assert sorted(stored.get(a["id"], [])) == sorted(expected), a["id"]
+        own = [(t.start, t.end, t.value) for t in tag_timexes(a["text"], a["published"])]
+        redated += expected != own
+    assert redated >= 1, "the demo corpus has copies whose dates move with the anchor"
+
+
 @pytest.mark.slow
 def test_process_pool_equals_local(demo_subset, local_run, tmp_path):
     from datetime import datetime

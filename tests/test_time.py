@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdesk.annotate.time import latest_explicit_date, tag_timexes, tag_timexes_anchored
+from newsdesk.annotate.time import latest_explicit_date, redate, tag_text, tag_timexes
 from newsdesk.model import Timex
 
 MON = "2025-04-07"  # a Monday
@@ -372,15 +372,49 @@ def test_no_catastrophic_backtracking() -> None:
 @pytest.mark.parametrize(("text", "anchor"), [(c[0], c[1]) for c in CASES])
 def test_anchor_independent_results_are_flagged_as_such(text: str, anchor: str) -> None:
     """Unflagged results are the same against any anchor (copies are not re-dated then)."""
-    found, anchored = tag_timexes_anchored(text, anchor)
-    assert found == tag_timexes(text, anchor)
-    if not anchored:
+    tags = tag_text(text, anchor)
+    assert tags.timexes == tag_timexes(text, anchor)
+    if not tags.anchored:
         for other in (None, "1987-11-02", SAT):
-            assert tag_timexes(text, other) == found
+            assert tag_timexes(text, other) == tags.timexes
 
 
 def test_anchor_flag_tells_absolute_from_relative_dates() -> None:
-    assert tag_timexes_anchored("It was signed on March 6, 2025 in Paris.", MON)[1] is False
-    assert tag_timexes_anchored("It was signed on Monday in Paris.", MON)[1] is True
-    assert tag_timexes_anchored("It was signed in Paris.", MON) == ([], False)
-    assert tag_timexes_anchored("It was signed on March 6.", None)[1] is True
+    assert tag_text("It was signed on March 6, 2025 in Paris.", MON).anchored is False
+    assert tag_text("It was signed on Monday in Paris.", MON).anchored is True
+    empty = tag_text("It was signed in Paris.", MON)
+    assert (empty.timexes, empty.anchored, empty.found) == ([], False, [])
+    assert tag_text("It was signed on March 6.", None).anchored is True
+
+
+REDATE_TEXT = (
+    "The talks began on Monday, two days after the vote of March 6. A year earlier the "
+    "same envoys met for three hours; last month they agreed to meet again next week, "
+    "and officials said on Friday that the deal could be signed by the end of 2026."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "anchor"), [(c[0], c[1]) for c in CASES] + [(REDATE_TEXT, MON)]
+)
+def test_redating_what_was_found_equals_tagging_again(text: str, anchor: str) -> None:
+    found = tag_text(text, anchor).found
+    for other in (None, anchor, "1987-11-02", SAT, "2031-01-01T08:00:00+00:00", "9999-12-31"):
+        assert redate(text, found, other) == tag_timexes(text, other), other
+
+
+def test_redating_changes_relative_dates_with_the_anchor() -> None:
+    found = tag_text(REDATE_TEXT, MON).found
+    values = {t.text: t.value for t in redate(REDATE_TEXT, found, "2024-02-14")}
+    assert values["Monday"] == "2024-02-12"
+    assert values["last month"] == "2024-01"
+    assert values != {t.text: t.value for t in tag_timexes(REDATE_TEXT, MON)}
+
+
+def test_redating_refuses_findings_of_another_text() -> None:
+    found = tag_text(REDATE_TEXT, MON).found
+    assert found
+    with pytest.raises(ValueError):
+        redate("Nothing dated here, " + REDATE_TEXT, found, MON)
+    with pytest.raises(ValueError):
+        redate(REDATE_TEXT, [(found[0][0], found[0][1], 10**6)], MON)

@@ -133,9 +133,10 @@ class Article:
     quotes: list[Quote] = field(default_factory=list)
     timexes: list[Timex] = field(default_factory=list)
     events: list[Any] = field(default_factory=list)  # annotate.timeline.TimelineEvent
-    # Whether some timex value was resolved against ``published`` (not stored: it tells
-    # the writer whether a copy must be re-dated against its original's date).
-    timexes_anchored: bool = True
+    # The time expressions as found before normalising (``annotate.time.Found``), kept
+    # only when some value depends on ``published``: the writer re-dates a copy against
+    # its original's date from them. Empty: nothing to re-date. Not stored.
+    time_found: list[tuple[int, int, int]] = field(default_factory=list)
 
     def record(self) -> dict[str, Any]:
         """The CONTRACT.md ``article`` record."""
@@ -148,7 +149,7 @@ class Article:
             "timexes",
             "events",
             "content_hash",
-            "timexes_anchored",
+            "time_found",
         ):
             d.pop(key)
         return d

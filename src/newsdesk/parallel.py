@@ -245,6 +245,7 @@ def _from_row(row: dict[str, Any]) -> Article | Skip:
     d["quotes"] = [Quote(**q) for q in d["quotes"]]
     d["timexes"] = [Timex(**t) for t in d["timexes"]]
     d["events"] = [TimelineEvent(**e) for e in d["events"]]
+    d["time_found"] = [tuple(f) for f in d["time_found"]]
     return Article(**d)
 
 

@@ -197,10 +197,10 @@ class CorpusWriter:
         relative dates would otherwise resolve against the wrong day. A copy whose
         dates are all absolute keeps them as they are.
         """
-        from newsdesk.annotate.time import tag_timexes
+        from newsdesk.annotate.time import redate, tag_timexes
         from newsdesk.annotate.timeline import timeline_events
 
-        if not article.timexes_anchored:
+        if not article.time_found:
             return
         row = self.conn.execute(
             "SELECT published FROM articles WHERE id = ?", (article.duplicate_of,)
@@ -208,8 +208,13 @@ class CorpusWriter:
         anchor = row[0] if row else None
         if not anchor or anchor == article.published:
             return
-        article.timexes = list(tag_timexes(article.text, anchor))
-        article.events = timeline_events(article)
+        try:  # the worker's findings, normalised again: no second search of the text
+            timexes = redate(article.text, article.time_found, anchor)
+        except ValueError:  # found by another version of the rules (a remote worker)
+            timexes = tag_timexes(article.text, anchor)
+        if timexes != article.timexes:  # events follow from the timexes (and the text)
+            article.timexes = timexes
+            article.events = timeline_events(article)
 
 
 def ingest(

@@ -73,12 +73,14 @@ def _annotate_batch(articles: list[Article]) -> None:
 
 def _tag_times(article: Article) -> None:
     """Time expressions; a failure leaves none (one article's dates must not sink a run)."""
-    from newsdesk.annotate.time import tag_timexes_anchored
+    from newsdesk.annotate.time import tag_text
 
     try:
-        article.timexes, article.timexes_anchored = tag_timexes_anchored(
-            article.text, article.published
-        )
+        tags = tag_text(article.text, article.published)
     except Exception:
         log.exception("time tagging failed for %s", article.id)
-        article.timexes, article.timexes_anchored = [], True
+        article.timexes, article.time_found = [], []
+        return
+    article.timexes = tags.timexes
+    # kept only where a copy's dates could change with its original's date
+    article.time_found = tags.found if tags.anchored else []

@@ -1,9 +1,11 @@
 """TIMEX3 time expressions: ``tag_timexes(text, anchor)`` (rules in :mod:`.engine`)."""
 
 from newsdesk.annotate.time.engine import (
+    TimeTags,
     latest_explicit_date,
+    redate,
+    tag_text,
     tag_timexes,
-    tag_timexes_anchored,
 )
 
-__all__ = ["latest_explicit_date", "tag_timexes", "tag_timexes_anchored"]
+__all__ = ["TimeTags", "latest_explicit_date", "redate", "tag_text", "tag_timexes"]

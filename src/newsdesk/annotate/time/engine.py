@@ -1182,27 +1182,64 @@ def tag_timexes(text: str, anchor: str | None) -> list[Timex]:
     ``XXXX-05``) and purely deictic ones ("yesterday", "last week", "two days ago")
     are left out. Offsets are into ``text``; ``text[start:end] == timex.text``.
     """
-    return [t for t, _rule in _tag(text, anchor)[0]]
+    return [t for t, _rule in _resolve(text, _find(text), anchor)[0]]
 
 
-def tag_timexes_anchored(text: str, anchor: str | None) -> tuple[list[Timex], bool]:
-    """:func:`tag_timexes`, and whether the result depends on ``anchor`` at all.
+# An expression found in a text before it is normalised: (start, end, rule index).
+# Finding does not depend on the anchor; only normalising does.
+Found = tuple[int, int, int]
 
-    False when every expression is absolute ("March 6, 2025", "2024"): the same text
-    then gives the same timexes against any anchor, so a copy need not be re-dated.
+
+@dataclass(frozen=True)
+class TimeTags:
+    """The timexes of a text, and what re-dating them against another anchor takes."""
+
+    timexes: list[Timex]
+    # Some value (or the lack of one) depends on the anchor. False when every
+    # expression is absolute ("March 6, 2025", "2024"): any anchor gives the same.
+    anchored: bool
+    found: list[Found]  # the expressions before normalising, for :func:`redate`
+
+
+def tag_text(text: str, anchor: str | None) -> TimeTags:
+    """:func:`tag_timexes`, with whether it depends on ``anchor`` and what it found."""
+    taken = _find(text)
+    tagged, anchored = _resolve(text, taken, anchor)
+    found = [(s, e, prio) for s, e, prio, _m, _h in taken]
+    return TimeTags([t for t, _rule in tagged], anchored, found)
+
+
+def redate(text: str, found: list[Found], anchor: str | None) -> list[Timex]:
+    """The timexes of ``text`` against another ``anchor``, from what :func:`tag_text`
+    found in it: the same as ``tag_timexes(text, anchor)`` without finding them again.
+
+    Raises ValueError if ``found`` does not belong to ``text`` (another text, or found
+    by another version of the rules).
     """
-    tagged, anchored = _tag(text, anchor)
-    return [t for t, _rule in tagged], anchored
+    taken = []
+    for s, e, prio in found:
+        if not 0 <= prio < len(_COMPILED):
+            raise ValueError(f"no time rule {prio}")
+        _prio, _rule, rx, handler = _COMPILED[prio]
+        m = rx.match(text, s)
+        if m is None or m.end() != e:
+            raise ValueError(f"rule {prio} finds no expression at {s}-{e} of this text")
+        taken.append((s, e, prio, m, handler))
+    return [t for t, _rule in _resolve(text, taken, anchor)[0]]
 
 
 def tag_with_rules(text: str, anchor: str | None) -> list[tuple[Timex, str]]:
     """:func:`tag_timexes`, with the name of the rule that found each expression."""
-    return _tag(text, anchor)[0]
+    return _resolve(text, _find(text), anchor)[0]
 
 
-def _tag(text: str, anchor: str | None) -> tuple[list[tuple[Timex, str]], bool]:
-    cands: list[tuple[int, int, int, re.Match[str], Handler]] = []
-    names = {prio: rule.name for prio, rule, _rx, _h in _COMPILED}
+_Taken = tuple[int, int, int, re.Match[str], Handler]
+_RULE_NAMES = [rule.name for _prio, rule, _rx, _h in _COMPILED]
+
+
+def _find(text: str) -> list[_Taken]:
+    """The expressions in ``text``, in text order, before normalising."""
+    cands: list[_Taken] = []
     starts, hits = _token_triggers(text)
     for prio, rule, rx, handler in _COMPILED:
         back = rule.lookback
@@ -1217,7 +1254,7 @@ def _tag(text: str, anchor: str | None) -> tuple[list[tuple[Timex, str]], bool]:
                 cands.append((p, m.end(), prio, m, handler))
     # Longest span first, then rule order; keep those that overlap nothing kept.
     cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
-    taken: list[tuple[int, int, int, re.Match[str], Handler]] = []
+    taken: list[_Taken] = []
     occupied = bytearray(len(text))
     for cand in cands:
         s, e = cand[0], cand[1]
@@ -1226,6 +1263,13 @@ def _tag(text: str, anchor: str | None) -> tuple[list[tuple[Timex, str]], bool]:
         occupied[s:e] = b"\x01" * (e - s)
         taken.append(cand)
     taken.sort(key=lambda c: c[0])
+    return taken
+
+
+def _resolve(
+    text: str, taken: list[_Taken], anchor: str | None
+) -> tuple[list[tuple[Timex, str]], bool]:
+    """Normalise the expressions found, left to right (see the module's docstring)."""
     ctx = _Ctx(text=text, _anchor=_anchor_date(anchor))
     out: list[tuple[Timex, str]] = []
     for s, e, prio, m, handler in taken:
@@ -1249,7 +1293,7 @@ def _tag(text: str, anchor: str | None) -> tuple[list[tuple[Timex, str]], bool]:
         if text[e - 2 : e] in _POSSESSIVE and e - 2 > s:
             e -= 2  # "Friday's": TimeBank leaves the possessive out
         timex = Timex(start=s, end=e, text=text[s:e], type=typ, value=value)  # type: ignore[arg-type]
-        out.append((timex, names[prio]))
+        out.append((timex, _RULE_NAMES[prio]))
     return out, ctx.anchor_read
 
 
