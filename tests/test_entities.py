@@ -147,3 +147,36 @@ def test_word_starts_finds_what_the_bounded_regex_finds(text: str, word: str) ->
 
     rx = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
     assert list(_word_starts(text, word)) == [m.start() for m in rx.finditer(text)]
+
+
+_ROLE_PIECES = [
+    "spokesman", "Spokesman", "SPOKESWOMAN", "chief executive", "Chief  Executive",
+    "minister", "Ministers", "director", "aide", "Anna Kowal", "Piet de Vries", "J. Osei",
+    "Ines Kaldor", "the", "said", ",", ", ", ".", " ", "\n", "é", "Ämter", "ſpokesman",
+    "Kelvin \u212a", "İstanbul", "x", "ministerial",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_ROLE_PIECES), max_size=25).map(" ".join))
+def test_role_first_patterns_find_what_a_plain_scan_finds(text: str) -> None:
+    from newsdesk.annotate.entities import (
+        _FOLDS_UNLIKE_LOWER,
+        _ROLE_NAME_APPOS,
+        _ROLE_NAME_BEFORE,
+        _ROLE_START,
+        _role_first,
+    )
+
+    starts = [m.start() for m in _ROLE_START.finditer(text.lower())]
+    for rx in (_ROLE_NAME_BEFORE, _ROLE_NAME_APPOS):
+        plain = [m.span(1) for m in rx.finditer(text)]
+        assert [m.span(1) for m in _role_first(rx, text, None)] == plain
+        if not _FOLDS_UNLIKE_LOWER.search(text):
+            assert [m.span(1) for m in _role_first(rx, text, starts)] == plain
+
+
+def test_role_first_patterns_are_found_in_any_case() -> None:
+    from newsdesk.annotate.entities import _role_anchored
+
+    text = "As SPOKESMAN Piet Valk said, the Director, Anna Kowal, agreed with ſpokesman Jo Ek."
+    assert {text[s:e] for s, e in _role_anchored(text)} == {"Anna Kowal", "Jo Ek", "Piet Valk"}
