@@ -19,6 +19,10 @@ ALL_MARKS = DOUBLE_OPEN + DOUBLE_CLOSE + SINGLE_OPEN + SINGLE_CLOSE + "\"'"
 # characters that may stand before an opening mark / after a closing mark
 _BEFORE_OPEN = set(" \t\n([{\u2014\u2013-/:;,")
 _AFTER_CLOSE = set(" \t\n)]}.,;:!?\u2014\u2013-/") | set(DOUBLE_CLOSE + SINGLE_CLOSE + "\"'")
+# The pairing loops jump from mark to mark instead of reading every character.
+_DOUBLE_MARK = re.compile("[" + re.escape(DOUBLE_OPEN + DOUBLE_CLOSE + '"') + "]")
+_SINGLE_OPENING = re.compile("[" + re.escape(SINGLE_OPEN + "'") + "]")
+_SINGLE_CLOSING_OR_LINE_END = re.compile("[" + re.escape(SINGLE_CLOSE + "'") + "\n]")
 
 _ABBREV = {
     "mr",
@@ -150,10 +154,8 @@ def _double_spans(text: str, lo: int, hi: int, open_at_start: bool) -> tuple[lis
     inside = open_at_start
     start = lo
     open_pos = -1
-    for i in range(lo, hi):
-        ch = text[i]
-        if ch not in DOUBLE_OPEN and ch not in DOUBLE_CLOSE and ch != '"':
-            continue
+    for mark in _DOUBLE_MARK.finditer(text, lo, hi):
+        i, ch = mark.start(), mark.group()
         if not inside:
             if ch in DOUBLE_OPEN or (ch == '"' and _is_open(text, i, lo)):
                 inside, start, open_pos = True, i + 1, i
@@ -183,45 +185,37 @@ def _single_spans(text: str, lo: int, hi: int, taken: list[QuoteSpan]) -> list[Q
         return any(s.start - 1 <= i <= s.end for s in taken)
 
     spans = []
-    i = lo
-    while i < hi:
-        ch = text[i]
-        if (ch in SINGLE_OPEN or ch == "'") and not covered(i) and _is_open(text, i, lo):
-            before = text[i - 1] if i > lo else " "
-            if before.isalnum():  # an apostrophe inside a word
-                i += 1
-                continue
-            # the closing mark: a single mark not between two letters (don't, Ukraine's)
-            j = i + 1
-            found = -1
-            while j < hi and j - i < 300:
-                c = text[j]
-                if c in SINGLE_CLOSE or c == "'":
-                    nxt = text[j + 1] if j + 1 < hi else " "
-                    prv = text[j - 1]
-                    # "Ukrainians' rights": a plural possessive, not a closing mark
-                    possessive = (
-                        prv == "s"
-                        and nxt == " "
-                        and j + 2 < hi
-                        and text[j + 2].islower()
-                        and text[i + 1].islower()
-                    )
-                    if (
-                        not (prv.isalpha() and nxt.isalpha())
-                        and _is_close(text, j, hi)
-                        and not possessive
-                    ):
-                        found = j
-                        break
-                if c == "\n":
-                    break
-                j += 1
-            if found > i + 2 and not covered(found):
-                spans.append(QuoteSpan(i + 1, found, i, found, single=True))
-                i = found + 1
-                continue
-        i += 1
+    resume = lo  # after a quote found, the search for the next opening mark goes on there
+    for mark in _SINGLE_OPENING.finditer(text, lo, hi):
+        i = mark.start()
+        if i < resume or covered(i) or not _is_open(text, i, lo):
+            continue
+        before = text[i - 1] if i > lo else " "
+        if before.isalnum():  # an apostrophe inside a word
+            continue
+        # the closing mark: a single mark not between two letters (don't, Ukraine's),
+        # within 300 characters and the same line
+        found = -1
+        for c_mark in _SINGLE_CLOSING_OR_LINE_END.finditer(text, i + 1, min(hi, i + 300)):
+            j = c_mark.start()
+            if c_mark.group() == "\n":
+                break
+            nxt = text[j + 1] if j + 1 < hi else " "
+            prv = text[j - 1]
+            # "Ukrainians' rights": a plural possessive, not a closing mark
+            possessive = (
+                prv == "s"
+                and nxt == " "
+                and j + 2 < hi
+                and text[j + 2].islower()
+                and text[i + 1].islower()
+            )
+            if not (prv.isalpha() and nxt.isalpha()) and _is_close(text, j, hi) and not possessive:
+                found = j
+                break
+        if found > i + 2 and not covered(found):
+            spans.append(QuoteSpan(i + 1, found, i, found, single=True))
+            resume = found + 1
     return spans
 
 
