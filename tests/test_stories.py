@@ -616,3 +616,31 @@ def test_entity_tallies_follow_merges_and_splits(tmp_path: Path, join_threshold:
         tuple(r) for r in c.execute(_TALLY)
     ]
     c.close()
+
+
+def test_lead_sentences_are_read_once_and_kept_for_the_last_articles(tmp_path) -> None:
+    from newsdesk.stories.summary import Leads
+
+    conn = connect(tmp_path / "leads.db")
+    body = (
+        "The harbour authority closed the northern pier on Tuesday after a crane collapsed.\n\n"
+        "Short line.\n\n"
+        "Engineers from the port company began inspecting the remaining cranes that evening."
+    )
+    for aid in ("a1", "a2", "a3"):
+        conn.execute(
+            "INSERT INTO articles (id, source, text, published_sort) VALUES (?, ?, ?, '')",
+            (aid, f"{aid}.txt", body),
+        )
+    conn.execute("INSERT INTO articles (id, source, text, published_sort) VALUES ('a4', 'x', '', '')")
+    assert Leads(conn).get("a4") is None and Leads(conn).get("nope") is None
+    leads = Leads(conn, kept=2)
+    text, sentences = leads.get("a1")
+    assert text == body
+    assert [pos for pos, _ in sentences] == [0, 2]  # the short line cannot be summarised
+    assert sentences[0][1].startswith("The harbour authority closed")
+
+    conn.execute("DELETE FROM articles WHERE id = 'a1'")
+    assert leads.get("a1") == (text, sentences)  # kept: not read again
+    leads.get("a2"), leads.get("a3")  # only the last two are kept: a1 is read again
+    assert leads.get("a1") is None

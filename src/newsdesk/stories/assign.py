@@ -285,6 +285,9 @@ class StoryAssigner:
         self._pending: list[tuple[str, str, bytes]] = []  # story_members rows to write
         self._split_ids: set[str] = set()  # stories split in this batch (both parts)
         self.df = self._load_df()
+        from newsdesk.stories.summary import Leads
+
+        self.leads = Leads(conn)  # members' lead sentences, read once for the story rows
 
     # -- public API ----------------------------------------------------------------------
     def assign(self, article: Article) -> str:
@@ -429,7 +432,7 @@ class StoryAssigner:
         """Recompute and store the ``stories`` row of ``sid``; it is no longer stale."""
         from newsdesk.stories.summary import story_row
 
-        row = story_row(self.conn, sid, centroid, self.df)
+        row = story_row(self.conn, sid, centroid, self.df, self.leads)
         self.conn.execute(
             "INSERT INTO stories (id, title, summary, first_published, last_published,"
             " publishers, independent_sources, article_count, copy_count, entities,"

@@ -9,6 +9,8 @@ closeness to the centroid and not repeating each other.
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
+from functools import lru_cache
 from typing import Any
 
 from newsdesk.clean.metadata import strip_dateline
@@ -23,8 +25,21 @@ TOP_ENTITIES = 10
 HEADLINE_POOL = 100  # own titles ranked for the headline: the first and the latest this many
 
 
+# A story's row is recomputed as the story grows, from mostly the same members: their
+# titles' and lead sentences' term frequencies (pure functions of the text; the idf
+# weighing is redone every time) are kept for the last few thousand, not recomputed.
+KEPT_TEXTS = 4096
+KEPT_LEADS = 1024
+
+
+@lru_cache(maxsize=KEPT_TEXTS)
+def _tf(text: str) -> dict[int, float]:
+    """``F.text_tf(text)``, shared between callers: read it, never change it."""
+    return F.text_tf(text)
+
+
 def _vector(text: str, df: F.DocFreq) -> dict[int, float]:
-    return df.weigh(F.text_tf(text))
+    return df.weigh(_tf(text))
 
 
 def _cos(vec: dict[int, float], centroid: dict[int, float], cnorm: float) -> float:
@@ -42,9 +57,14 @@ def _label(text: str, limit: int = 120) -> str:
 
 
 def story_row(
-    conn: sqlite3.Connection, story_id: str, centroid: dict[int, float], df: F.DocFreq
+    conn: sqlite3.Connection,
+    story_id: str,
+    centroid: dict[int, float],
+    df: F.DocFreq,
+    leads: Leads,
 ) -> dict[str, Any]:
-    """The computed fields of one story's row (lists as Python lists)."""
+    """The computed fields of one story's row (lists as Python lists); ``leads`` reads
+    the members' lead sentences from ``conn``."""
     cnorm = F.norm(centroid)
     # Aggregates in SQL over the covering index: a story's row costs little at any size.
     n, copies, first, last = conn.execute(
@@ -86,7 +106,7 @@ def story_row(
     title = ranked[0][2][1] if ranked and ranked[0][2][1] else None
 
     summary, lead_text = _summary(
-        conn, [x[2][0] for x in ranked[:SUMMARY_ARTICLES]], centroid, cnorm, df
+        leads, [x[2][0] for x in ranked[:SUMMARY_ARTICLES]], centroid, cnorm, df
     )
     if title is None and lead_text:
         title = _label(lead_text)
@@ -135,7 +155,7 @@ def _headline_pool(
 
 
 def _summary(
-    conn: sqlite3.Connection,
+    leads: Leads,
     article_ids: list[str],
     centroid: dict[int, float],
     cnorm: float,
@@ -145,18 +165,13 @@ def _summary(
     cands: list[tuple[float, int, int, str, dict[int, float]]] = []
     first_text: str | None = None
     for rank, aid in enumerate(article_ids):
-        row = conn.execute(
-            "SELECT substr(text, 1, 4000) FROM articles WHERE id = ?", (aid,)
-        ).fetchone()
-        if not row or not row[0]:
+        lead = leads.get(aid)
+        if lead is None:
             continue
-        text = row[0]
+        text, sentences = lead
         if first_text is None:
             first_text = text
-        for pos, (s, e) in enumerate(F.sentences(text)[:LEAD_SENTENCES]):
-            sent = strip_dateline(" ".join(text[s:e].split()))
-            if not 40 <= len(sent) <= 400 or sent[-1] not in ".!?\"'”’":
-                continue
+        for pos, sent in sentences:
             vec = _vector(sent, df)
             score = _cos(vec, centroid, cnorm) / (1.0 + 0.15 * pos)
             cands.append((score, rank, pos, sent, vec))
@@ -174,3 +189,37 @@ def _summary(
         return None, first_text
     chosen.sort(key=lambda c: (c[1], c[2]))
     return " ".join(c[3] for c in chosen), first_text
+
+
+
+class Leads:
+    """The lead sentences of one database's articles that can go in a summary, read
+    once: an article's text never changes once stored (the last ``kept`` are kept)."""
+
+    def __init__(self, conn: sqlite3.Connection, kept: int = KEPT_LEADS) -> None:
+        self.conn = conn
+        self.kept = kept
+        self._read: OrderedDict[str, tuple[str, list[tuple[int, str]]] | None] = OrderedDict()
+
+    def get(self, article_id: str) -> tuple[str, list[tuple[int, str]]] | None:
+        """(start of the text, [(position, sentence)]), or None for an article without text."""
+        if article_id in self._read:
+            self._read.move_to_end(article_id)
+            return self._read[article_id]
+        row = self.conn.execute(
+            "SELECT substr(text, 1, 4000) FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        lead = _lead_sentences(row[0]) if row and row[0] else None
+        self._read[article_id] = lead
+        if len(self._read) > self.kept:
+            self._read.popitem(last=False)
+        return lead
+
+
+def _lead_sentences(text: str) -> tuple[str, list[tuple[int, str]]]:
+    sentences = []
+    for pos, (s, e) in enumerate(F.sentences(text)[:LEAD_SENTENCES]):
+        sent = strip_dateline(" ".join(text[s:e].split()))
+        if 40 <= len(sent) <= 400 and sent[-1] in ".!?\"'”’":
+            sentences.append((pos, sent))
+    return text, sentences
