@@ -161,3 +161,17 @@ def test_pool_workers_exit_when_the_ingest_is_killed() -> None:
         assert not any(_alive(p) for p in workers), "pool workers outlived the ingest"
     finally:
         proc.kill()
+
+
+def test_batch_sized_gc_collects_young_objects_less_often_inside_only() -> None:
+    import gc
+
+    from newsdesk.parallel import GC_YOUNG_OBJECTS, batch_sized_gc
+
+    before = gc.get_threshold()
+    with batch_sized_gc():
+        assert gc.get_threshold() == (GC_YOUNG_OBJECTS, *before[1:])
+    assert gc.get_threshold() == before
+    with pytest.raises(KeyError), batch_sized_gc():
+        raise KeyError("the block fails")
+    assert gc.get_threshold() == before

@@ -10,12 +10,14 @@ writes stay in the calling process.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -117,10 +119,30 @@ def _ordered(
         yield done, result(fut)
 
 
+# Python's cycle collector runs a young collection every 700 new container objects. A
+# batch allocates tens of thousands that live as long as the batch, so most get promoted
+# to the old generations, whose full collections then traverse every long-lived index
+# object as well (~7% of the writer's time, measured). Collecting once per batch's worth
+# of objects lets them die young; cycles are still collected, only later.
+GC_YOUNG_OBJECTS = 50_000
+
+
+@contextmanager
+def batch_sized_gc() -> Iterator[None]:
+    """Young collections every ``GC_YOUNG_OBJECTS`` objects in the block (then as before)."""
+    before = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_OBJECTS, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def _warm() -> None:
     """Load the language model once per worker process, before the first batch."""
     _exit_with_parent()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    gc.set_threshold(GC_YOUNG_OBJECTS, *gc.get_threshold()[1:])  # see batch_sized_gc
     from newsdesk.annotate.nlp import get_nlp
     from newsdesk.limits import limit_memory
 

@@ -235,7 +235,7 @@ def ingest(
     ``workers``/``engine``/``scheduler`` choose where the per-document stages run
     (see :mod:`newsdesk.parallel`); the results are the same whichever is chosen.
     """
-    from newsdesk.parallel import Batch, make_engine
+    from newsdesk.parallel import Batch, batch_sized_gc, make_engine
     from newsdesk.sources import read_inputs
     from newsdesk.store import connect
 
@@ -289,7 +289,7 @@ def ingest(
     try:
         corpus = CorpusWriter(conn, run_id)
         runner = make_engine(engine, workers, scheduler, Path(str(db_path) + ".shards"))
-        with bar:
+        with bar, batch_sized_gc():
             task = bar.add_task("ingest", total=None)
             for batch, results in runner.map(batches()):
                 pairs: list[tuple[Article, Document]] = []
