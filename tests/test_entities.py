@@ -180,3 +180,15 @@ def test_role_first_patterns_are_found_in_any_case() -> None:
 
     text = "As SPOKESMAN Piet Valk said, the Director, Anna Kowal, agreed with ſpokesman Jo Ek."
     assert {text[s:e] for s, e in _role_anchored(text)} == {"Anna Kowal", "Jo Ek", "Piet Valk"}
+
+
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=30))
+def test_fold_of_ascii_text_is_the_full_fold(text: str) -> None:
+    import unicodedata
+
+    from newsdesk.annotate.entities import fold
+
+    full = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    full = "".join(c for c in full if not unicodedata.combining(c)).lower()
+    assert fold(text) == full
+    assert fold("Zelenskyy\u2019s Kyïv") == "zelenskyy's kyiv"

@@ -20,7 +20,7 @@ TEXTS = [
 ]
 
 
-def _linked(tmp_path: Path):
+def _linked(tmp_path: Path, *, flush_every: int = 3):
     conn = connect(tmp_path / "x.db")
     arts = [
         Article(id=f"a{i}", source="t", text=t, published=f"2025-01-0{i + 1}")
@@ -28,9 +28,41 @@ def _linked(tmp_path: Path):
     ]
     annotate_articles(arts)
     linker = EntityLinker(conn)
-    for a in arts:
+    for i, a in enumerate(arts, 1):
         linker.link(a)
+        if i % flush_every == 0 or i == len(arts):
+            linker.flush()
     return conn, arts
+
+
+def _rows(conn, table: str) -> list[tuple]:
+    return sorted(tuple(r) for r in conn.execute(f"SELECT * FROM {table}"))
+
+
+def test_rows_written_per_batch_equal_rows_written_per_article(tmp_path: Path) -> None:
+    (tmp_path / "each").mkdir()
+    (tmp_path / "batch").mkdir()
+    each, _ = _linked(tmp_path / "each", flush_every=1)
+    batch, _ = _linked(tmp_path / "batch", flush_every=3)
+    for table in ("entities", "statements"):
+        assert _rows(each, table) == _rows(batch, table)
+    assert len(_rows(batch, "statements")) >= 1
+
+
+def test_rows_wait_for_flush_but_new_entities_are_there_for_mentions(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "x.db")
+    first, second = (Article(id=f"f{i}", source="t", text=TEXTS[i]) for i in (0, 2))
+    annotate_articles([first, second])
+    linker = EntityLinker(conn)
+    linker.link(first)
+    linker.flush()
+    counts = dict(conn.execute("SELECT id, article_count FROM entities").fetchall())
+    linker.link(second)  # Peskov again, and his words again
+    assert dict(conn.execute("SELECT id, article_count FROM entities").fetchall()) == counts
+    quote_counts = conn.execute("SELECT sum(quote_count) FROM statements").fetchone()[0]
+    linker.flush()
+    assert conn.execute("SELECT sum(quote_count) FROM statements").fetchone()[0] > quote_counts
+    assert max(r[0] for r in conn.execute("SELECT article_count FROM entities")) == 2
 
 
 def test_name_variants_merge_and_people_stay_apart(tmp_path: Path) -> None:
@@ -82,6 +114,7 @@ def test_linker_reloads_from_database(tmp_path: Path) -> None:
     art = Article(id="z", source="t", text="Peskov said nothing new on Tuesday.")
     annotate_articles([art])
     fresh.link(art)
+    fresh.flush()
     ids = {m.entity_id for m in art.mentions if m.text == "Peskov"}
     want = conn.execute("SELECT id FROM entities WHERE name = 'Dmitry Peskov'").fetchone()[0]
     assert ids == {want}
@@ -94,8 +127,10 @@ def test_reset_reloads_after_rollback(tmp_path: Path) -> None:
     annotate_articles([art])
     conn.execute("BEGIN")
     linker.link(art)
+    linker.flush()
     conn.execute("ROLLBACK")
     linker.reset()
     linker.link(art)
+    linker.flush()
     row = conn.execute("SELECT article_count FROM entities WHERE name = 'Dmitry Peskov'").fetchone()
     assert row[0] == 4  # three articles before, this one once (not twice)

@@ -168,6 +168,7 @@ class CorpusWriter:
                 writer.insert_events(self.conn, article.id, article.events)
                 if others:
                     writer.set_duplicate_of(self.conn, others)
+            self.linker.flush()  # before the story rows, which read entity names
             # Story rows and clusterer state go with the batch's articles, so readers never
             # see a story id without its story and a resumed run starts from this state.
             self.stories.finalize()

@@ -408,6 +408,8 @@ _NAME_PARTICLES = {
 @lru_cache(maxsize=1 << 16)
 def fold(s: str) -> str:
     """Lower-case, accents removed, curly apostrophes straightened."""
+    if s.isascii():  # nothing to decompose or straighten
+        return s.lower()
     s = unicodedata.normalize("NFKD", s.replace("\u2019", "'"))
     return "".join(c for c in s if not unicodedata.combining(c)).lower()
 

@@ -6,7 +6,9 @@ table: persons by full name, or by surname with a compatible first name ("Peskov
 types by their folded name with exonyms mapped ("Kiev" -> "Kyiv"). It then groups the
 same words from the same speaker into one row of ``statements``. Lookups go through
 in-memory alias indexes loaded once from the database, so linking costs no table scan
-per article.
+per article. Rows are written once per batch (``flush``): an entity or a statement met
+in many articles of a batch is written once, with its final counts; a new entity's row
+is inserted at once, since mentions refer to it.
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ class _Entity:
     mention_count: int = 0
 
 
+def _aliases(ent: _Entity) -> str:
+    return json.dumps(ent.aliases, ensure_ascii=False)
+
+
 def _firsts(name: str) -> list[str]:
     toks = name_tokens(name)
     return toks[:-1]
@@ -78,14 +84,43 @@ class EntityLinker:
         self.by_key: dict[tuple[str, str], list[str]] = {}
         self.order: dict[str, int] = {}  # entity id -> creation rank
         self.by_surname: dict[str, list[str]] = {}  # person surname -> ids
+        self._stored: set[str] = set()  # entities with a row (possibly out of date)
+        self._dirty: dict[str, None] = {}  # entities whose row is out of date, in order
+        # statement id -> [speaker, speaker entity, text, first published, new quotes]
+        self._statements: dict[str, list] = {}
 
     def reset(self) -> None:
-        """Forget the in-memory indexes (call after a rolled-back transaction)."""
+        """Forget the in-memory indexes and unwritten rows (after a rolled-back transaction)."""
         self._loaded = False
         self.by_id.clear()
         self.by_key.clear()
         self.order.clear()
         self.by_surname.clear()
+        self._stored.clear()
+        self._dirty.clear()
+        self._statements.clear()
+
+    def flush(self) -> None:
+        """Write the entity and statement rows that ``link`` left out of date."""
+        self.conn.executemany(
+            "UPDATE entities SET name = ?, aliases = ?, article_count = ?, mention_count = ?"
+            " WHERE id = ?",
+            [
+                (e.name, _aliases(e), e.article_count, e.mention_count, e.id)
+                for e in map(self.by_id.__getitem__, self._dirty)
+            ],
+        )
+        self._dirty.clear()
+        self.conn.executemany(
+            "INSERT INTO statements (id, speaker, speaker_entity_id, text, first_published,"
+            " quote_count) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+            " quote_count = quote_count + excluded.quote_count, first_published = CASE"
+            " WHEN excluded.first_published IS NOT NULL AND (first_published IS NULL OR"
+            " excluded.first_published < first_published) THEN excluded.first_published"
+            " ELSE first_published END",
+            [(sid, *row) for sid, row in self._statements.items()],
+        )
+        self._statements.clear()
 
     # ------------------------------------------------------------------ index
     def _load(self) -> None:
@@ -99,6 +134,7 @@ class EntityLinker:
         for r in rows:
             ent = _Entity(r[0], r[1], r[2], json.loads(r[3] or "[]"), r[4], r[5])
             self._index(ent)
+            self._stored.add(ent.id)
 
     def _claim(self, key: tuple[str, str], eid: str) -> None:
         ids = self.by_key.setdefault(key, [])
@@ -193,20 +229,15 @@ class EntityLinker:
             ent = self.by_id[eid]
             ent.article_count += 1
             ent.mention_count += n
-            self.conn.execute(
+            if eid in self._stored:
+                self._dirty[eid] = None
+                continue
+            self.conn.execute(  # now: this article's mentions refer to it
                 "INSERT INTO entities (id, name, type, aliases, article_count, mention_count)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
-                " aliases = excluded.aliases, article_count = excluded.article_count,"
-                " mention_count = excluded.mention_count",
-                (
-                    ent.id,
-                    ent.name,
-                    ent.type,
-                    json.dumps(ent.aliases, ensure_ascii=False),
-                    ent.article_count,
-                    ent.mention_count,
-                ),
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (ent.id, ent.name, ent.type, _aliases(ent), ent.article_count, ent.mention_count),
             )
+            self._stored.add(eid)
         self._link_quotes(article, chain_entity)
 
     def _link_quotes(self, article: Article, chain_entity: dict[int, _Entity]) -> None:
@@ -233,12 +264,10 @@ class EntityLinker:
                 q.speaker = ent.name if ent.type == "PERSON" else q.speaker
             speaker_key = q.speaker_entity_id or fold_text(q.speaker or "")
             q.statement_id = statement_id(speaker_key, q.text)
-            self.conn.execute(
-                "INSERT INTO statements (id, speaker, speaker_entity_id, text, first_published,"
-                " quote_count) VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT(id) DO UPDATE SET"
-                " quote_count = quote_count + 1, first_published = CASE"
-                " WHEN excluded.first_published IS NOT NULL AND (first_published IS NULL OR"
-                " excluded.first_published < first_published) THEN excluded.first_published"
-                " ELSE first_published END",
-                (q.statement_id, q.speaker, q.speaker_entity_id, q.text, article.published),
-            )
+            row = self._statements.get(q.statement_id)
+            if row is None:  # a new row takes the first quote's speaker and words
+                row = [q.speaker, q.speaker_entity_id, q.text, article.published, 0]
+                self._statements[q.statement_id] = row
+            elif article.published is not None and (row[3] is None or article.published < row[3]):
+                row[3] = article.published
+            row[4] += 1
