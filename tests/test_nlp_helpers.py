@@ -123,7 +123,12 @@ def test_inference_layers_give_thinc_values(
 
 
 def test_the_model_runs_on_the_inference_ops_and_layers() -> None:
-    from newsdesk.annotate.inference import INFERENCE_OPS_NAME, layernorm_forward, maxout_forward
+    from newsdesk.annotate.inference import (
+        INFERENCE_OPS_NAME,
+        distinct_rows_embed_forward,
+        layernorm_forward,
+        maxout_forward,
+    )
 
     nlp = get_nlp()
     for name in ("ner", "tok2vec", "tagger", "parser"):
@@ -132,6 +137,42 @@ def test_the_model_runs_on_the_inference_ops_and_layers() -> None:
         model = nlp.get_pipe(name).model
         layers = {(n.name, n._func) for n in model.walk() if n.name in ("maxout", "layernorm")}
         assert layers == {("maxout", maxout_forward), ("layernorm", layernorm_forward)}
+        embedding = [n for n in model.walk() if n._func is distinct_rows_embed_forward]
+        assert len(embedding) == 1 and embedding[0].name.startswith("extract_features>>")
+
+
+def test_the_embedding_stage_gives_the_stock_vectors_once_per_distinct_row() -> None:
+    import numpy
+    import spacy
+    from spacy.ml.models.tok2vec import MultiHashEmbed
+    from thinc.api import use_ops
+
+    nlp = spacy.blank("en")
+    texts = [
+        "The ferry left the harbour at dawn, and the ferry came back at dusk.",
+        "",
+        "Harbour, harbour, HARBOUR: the word, the word, the 3 words again (and again).",
+        "dawn",
+    ]
+    docs = [nlp.make_doc(t) for t in texts]
+    with use_ops("numpy", use_blis=False):
+        model = MultiHashEmbed(
+            width=96, attrs=["NORM", "PREFIX", "SUFFIX", "SHAPE"], rows=[5000, 1000, 2500, 2500],
+            include_static_vectors=False,
+        )  # fmt: skip
+        model.initialize(X=docs)
+    rng = numpy.random.default_rng(3)
+    for node in model.walk():  # thinc starts biases and gains at 0 and 1
+        for name in ("b", "G"):
+            if node.has_param(name):
+                node.set_param(name, rng.standard_normal(node.get_param(name).shape).astype("f"))
+    expected = model.predict(docs)
+    assert speed_up_layers(model) == 3  # the stage, its maxout and its layer norm
+    got = model.predict(docs)
+    assert [g.shape for g in got] == [w.shape for w in expected] == [(len(d), 96) for d in docs]
+    for g, w in zip(got, expected, strict=True):
+        assert numpy.array_equal(g, w)
+    assert [g.shape for g in model.predict([nlp.make_doc(""), nlp.make_doc("")])] == [(0, 96)] * 2
 
 
 def _compiled_blas() -> Any:

@@ -2,9 +2,14 @@
 
 The model's layers run on thinc's numpy ops without BLIS: BLIS has no kernels for every
 CPU (on AMD Zen 4 and 5 it falls back to its generic reference code, 3-5x slower than
-numpy's OpenBLAS). Three more changes, checked against thinc and stock spaCy in
+numpy's OpenBLAS). Four more changes, checked against thinc and stock spaCy in
 ``tests/test_nlp_helpers.py`` (bit-identical values on the model's layer shapes, the same
 entities, tags and parses):
+
+- the embedding stage (hash embeddings of each token's norm, prefix, suffix and shape,
+  then a maxout layer) works row by row, so it runs once per distinct feature row of a
+  batch and is copied to the tokens that share it: a batch of news text has about a
+  third as many distinct rows as tokens;
 
 - maxout layers compute their pieces in piece-major order (weights permuted once), so
   taking the best piece reads contiguous rows instead of every third float, and record
@@ -52,7 +57,8 @@ def uses_compiled_blas(ops: Any) -> bool:
 
 
 def speed_up_layers(model: Any) -> int:
-    """Give every maxout and layer-norm layer under ``model`` its inference forward.
+    """Give every embedding stage, maxout and layer-norm layer under ``model`` its
+    inference forward.
 
     thinc has no public setter for a layer's forward function; ``_func`` is where its
     ``Model`` keeps it, and the layer keeps its parameters, dimensions and name.
@@ -60,10 +66,45 @@ def speed_up_layers(model: Any) -> int:
     count = 0
     for node in model.walk():
         forward = _FORWARDS.get(node.name)
+        if forward is None and _is_embedding_stage(node):
+            forward = distinct_rows_embed_forward
         if forward is not None and node._func is not forward:
             node._func = forward
             count += 1
     return count
+
+
+def _is_embedding_stage(node: Any) -> bool:
+    """spaCy's ``MultiHashEmbed``: features >> ragged >> hash embeddings >> maxout >> list."""
+    names = [layer.name for layer in node.layers]
+    return (
+        len(names) == 5
+        and names[:2] == ["extract_features", "list2ragged"]
+        and names[2].startswith("with_array(")
+        and "hashembed" in names[2]
+        and names[3] in {"with_array(maxout>>layernorm>>dropout)", "with_array(maxout>>dropout)"}
+        and names[4] == "ragged2list"
+    )
+
+
+def distinct_rows_embed_forward(model: Any, docs: list[Any], is_train: bool) -> tuple[Any, Any]:
+    """The embedding stage's forward, computed once per distinct row of token features.
+
+    Every step after feature extraction (hash lookups, concatenation, maxout, layer
+    norm) reads one token's row and nothing else, so tokens with the same features get
+    the same vector whatever else is in the batch.
+    """
+    extract, _to_ragged, embed, mix, _to_list = model.layers
+    features, _ = extract(docs, False)
+    lengths = [len(f) for f in features]
+    if not sum(lengths):
+        return [model.ops.alloc2f(0, model.get_dim("nO")) for _ in docs], _no_backprop
+    rows = numpy.ascontiguousarray(numpy.concatenate(features))
+    keys = rows.view(numpy.dtype((numpy.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+    _, first, inverse = numpy.unique(keys, return_index=True, return_inverse=True)
+    vectors, _ = mix(embed(rows[first], False)[0], False)
+    out = vectors[inverse.reshape(-1)]
+    return model.ops.unflatten(out, model.ops.asarray1i(lengths)), _no_backprop
 
 
 # Model id -> (weights as loaded, piece-major weights transposed, piece-major bias). Kept
