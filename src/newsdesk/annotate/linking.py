@@ -189,7 +189,8 @@ class EntityLinker:
 
     # ------------------------------------------------------------------ linking
     def link(self, article: Article) -> None:
-        """Set ``entity_id``/``speaker_entity_id``/``statement_id`` and update the tables."""
+        """Set ``entity_id``/``speaker_entity_id``/``statement_id``; insert the rows of
+        new entities now, the other row changes at the next ``flush``."""
         self._load()
         chains: dict[int, list[Mention]] = {}
         for m in article.mentions:
