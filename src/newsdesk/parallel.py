@@ -123,7 +123,8 @@ def _ordered(
 # batch allocates tens of thousands that live as long as the batch, so most get promoted
 # to the old generations, whose full collections then traverse every long-lived index
 # object as well (~7% of the writer's time, measured). Collecting once per batch's worth
-# of objects lets them die young; cycles are still collected, only later.
+# of objects lets them die young; cycles are still collected, only later (~20 MB more
+# peak memory per process, measured on an inline ingest of 2,000 articles).
 GC_YOUNG_OBJECTS = 50_000
 
 
