@@ -84,7 +84,6 @@ class EntityLinker:
         self.by_key: dict[tuple[str, str], list[str]] = {}
         self.order: dict[str, int] = {}  # entity id -> creation rank
         self.by_surname: dict[str, list[str]] = {}  # person surname -> ids
-        self._stored: set[str] = set()  # entities with a row (possibly out of date)
         self._dirty: dict[str, None] = {}  # entities whose row is out of date, in order
         # statement id -> [speaker, speaker entity, text, first published, new quotes]
         self._statements: dict[str, list] = {}
@@ -96,7 +95,6 @@ class EntityLinker:
         self.by_key.clear()
         self.order.clear()
         self.by_surname.clear()
-        self._stored.clear()
         self._dirty.clear()
         self._statements.clear()
 
@@ -134,7 +132,6 @@ class EntityLinker:
         for r in rows:
             ent = _Entity(r[0], r[1], r[2], json.loads(r[3] or "[]"), r[4], r[5])
             self._index(ent)
-            self._stored.add(ent.id)
 
     def _claim(self, key: tuple[str, str], eid: str) -> None:
         ids = self.by_key.setdefault(key, [])
@@ -197,6 +194,7 @@ class EntityLinker:
             chains.setdefault(m.cluster, []).append(m)
         chain_entity: dict[int, _Entity] = {}
         touched: dict[str, int] = {}
+        created: set[str] = set()  # new here: every other indexed entity has its row
         for cid, ms in chains.items():
             etype = ms[0].type
             canonical = ms[0].canonical or max((m.text for m in ms), key=fullness)
@@ -214,6 +212,7 @@ class EntityLinker:
                     ent = self.by_id[ent.id]
                 else:
                     self._index(ent)
+                    created.add(ent.id)
             elif etype == "PERSON" and fullness(canonical) > fullness(ent.name):
                 ent.name = " ".join(canonical.split())
                 self._index(ent)
@@ -230,7 +229,7 @@ class EntityLinker:
             ent = self.by_id[eid]
             ent.article_count += 1
             ent.mention_count += n
-            if eid in self._stored:
+            if eid not in created:
                 self._dirty[eid] = None
                 continue
             self.conn.execute(  # now: this article's mentions refer to it
@@ -238,7 +237,6 @@ class EntityLinker:
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (ent.id, ent.name, ent.type, _aliases(ent), ent.article_count, ent.mention_count),
             )
-            self._stored.add(eid)
         self._link_quotes(article, chain_entity)
 
     def _link_quotes(self, article: Article, chain_entity: dict[int, _Entity]) -> None:

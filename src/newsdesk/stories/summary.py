@@ -191,7 +191,6 @@ def _summary(
     return " ".join(c[3] for c in chosen), first_text
 
 
-
 class Leads:
     """The lead sentences of one database's articles that can go in a summary, read
     once: an article's text never changes once stored (the last ``kept`` are kept)."""
@@ -209,7 +208,9 @@ class Leads:
         row = self.conn.execute(
             "SELECT substr(text, 1, 4000) FROM articles WHERE id = ?", (article_id,)
         ).fetchone()
-        lead = _lead_sentences(row[0]) if row and row[0] else None
+        if row is None:  # not stored (yet): nothing to keep
+            return None
+        lead = _lead_sentences(row[0]) if row[0] else None
         self._read[article_id] = lead
         if len(self._read) > self.kept:
             self._read.popitem(last=False)
