@@ -9,7 +9,12 @@ import pytest
 
 from newsdesk.annotate import cues
 from newsdesk.annotate.alternation import trie_alternation
-from newsdesk.annotate.inference import inference_ops, speed_up_layers, uses_compiled_blas
+from newsdesk.annotate.inference import (
+    inference_ops,
+    layer_kernels,
+    speed_up_layers,
+    uses_compiled_blas,
+)
 from newsdesk.annotate.nlp import _by_chars, get_nlp, parse_docs
 from newsdesk.annotate.quote_patterns import ParseView
 from newsdesk.annotate.quotes import Unit
@@ -107,9 +112,10 @@ def test_inference_layers_give_thinc_values(
         for name in ("b", "G"):
             if node.has_param(name):
                 node.set_param(name, rng.standard_normal(node.get_param(name).shape).astype("f"))
-    inputs = [rng.standard_normal((rows, n_in)).astype("float32") for rows in (1, 7, 300)]
+    inputs = [rng.standard_normal((rows, n_in)).astype("float32") for rows in (1, 7, 300, 1100)]
     expected = [model.predict(X) for X in inputs]
-    assert speed_up_layers(model) == 2  # the maxout and its layer norm
+    # the maxout and its layer norm, and the pair as one step where the kernels are built
+    assert speed_up_layers(model) == (3 if layer_kernels() else 2)
     for X, want in zip(inputs, expected, strict=True):
         got = model.predict(X)
         assert got.dtype == want.dtype and got.shape == want.shape
@@ -122,12 +128,84 @@ def test_inference_layers_give_thinc_values(
         backprop(expected[0])
 
 
+def _maxout_norm(n_in: int, n_out: int, pieces: int, seed: int) -> Any:
+    import numpy
+    from thinc.api import Maxout, use_ops
+
+    rng = numpy.random.default_rng(seed)
+    with use_ops("numpy", use_blis=False):
+        model = Maxout(nO=n_out, nI=n_in, nP=pieces, normalize=True)
+        model.initialize(X=rng.standard_normal((5, n_in)).astype("float32"))
+    for node in model.walk():
+        for name in ("b", "G"):
+            if node.has_param(name):
+                node.set_param(name, rng.standard_normal(node.get_param(name).shape).astype("f"))
+    assert model.name == "maxout>>layernorm"
+    return model
+
+
+@pytest.mark.parametrize(
+    ("n_in", "n_out", "pieces"),
+    [(288, 96, 3), (384, 96, 3), (50, 7, 2), (300, 130, 3), (64, 300, 1), (9, 5, 4)],
+)
+def test_the_compiled_maxout_norm_step_gives_numpys_floats(
+    n_in: int, n_out: int, pieces: int
+) -> None:
+    """Bit for bit what the two numpy steps give, on any shape: widths over 128 take
+    numpy's recursive summation, more than 512 rows take several blocks, one row takes
+    numpy's matrix-vector product."""
+    import numpy
+
+    from newsdesk.annotate import inference
+    from newsdesk.annotate.inference import layernorm_forward, maxout_forward, maxout_norm_forward
+
+    if layer_kernels() is None:
+        pytest.skip("the C layer kernels were not built or do not match numpy's dot here")
+    model = _maxout_norm(n_in, n_out, pieces, n_in + n_out)
+    maxout, norm = model.layers
+    rng = numpy.random.default_rng(n_out)
+    for rows in (1, 2, 9, inference.NORM_BLOCK_ROWS + 1, 1100):
+        X = (rng.standard_normal((rows, n_in)) * 3).astype("float32")
+        want = layernorm_forward(norm, maxout_forward(maxout, X, False)[0], False)[0]
+        got = maxout_norm_forward(model, X, False)[0]
+        assert got.dtype == numpy.float32 and got.shape == (rows, n_out)
+        assert numpy.array_equal(got, want), (rows, float(numpy.abs(got - want).max()))
+
+
+def test_the_compiled_kernels_refuse_buffers_of_the_wrong_size() -> None:
+    import numpy
+
+    kernels = layer_kernels()
+    if kernels is None:
+        pytest.skip("the C layer kernels were not built or do not match numpy's dot here")
+    Y = numpy.zeros((4, 6), dtype=numpy.float32)
+    out, var = numpy.zeros((4, 3), dtype=numpy.float32), numpy.zeros(4, dtype=numpy.float32)
+    with pytest.raises(ValueError, match="bias"):
+        kernels.maxout_centre(Y, numpy.zeros(5, dtype=numpy.float32), 2, out, var)
+    with pytest.raises(ValueError, match="Y"):
+        kernels.maxout_centre(Y, numpy.zeros(9, dtype=numpy.float32), 3, out, var)
+    with pytest.raises(ValueError, match="X"):
+        kernels.matmul_nt(Y, numpy.zeros((2, 6), dtype=numpy.float32), out, 5, 6, 2)
+    with pytest.raises(ValueError, match="out"):
+        kernels.scale_shift(numpy.zeros(5, dtype=numpy.float32), var, var[:3], var[:3])
+
+
+def test_without_the_kernels_the_pair_keeps_its_two_numpy_steps(monkeypatch) -> None:
+    from newsdesk.annotate import inference
+
+    monkeypatch.setattr(inference, "_kernels", [None])
+    model = _maxout_norm(12, 4, 2, 0)
+    assert speed_up_layers(model) == 2
+    assert model._func is not inference.maxout_norm_forward
+
+
 def test_the_model_runs_on_the_inference_ops_and_layers() -> None:
     from newsdesk.annotate.inference import (
         INFERENCE_OPS_NAME,
         distinct_rows_embed_forward,
         layernorm_forward,
         maxout_forward,
+        maxout_norm_forward,
     )
 
     nlp = get_nlp()
@@ -139,6 +217,10 @@ def test_the_model_runs_on_the_inference_ops_and_layers() -> None:
         assert layers == {("maxout", maxout_forward), ("layernorm", layernorm_forward)}
         embedding = [n for n in model.walk() if n._func is distinct_rows_embed_forward]
         assert len(embedding) == 1 and embedding[0].name.startswith("extract_features>>")
+        pairs = [n for n in model.walk() if n.name == "maxout>>layernorm"]
+        assert len(pairs) == 5  # the embedding stage's and the four convolutions'
+        if layer_kernels() is not None:
+            assert all(n._func is maxout_norm_forward for n in pairs)
 
 
 def test_the_embedding_stage_gives_the_stock_vectors_once_per_distinct_row() -> None:
@@ -167,7 +249,8 @@ def test_the_embedding_stage_gives_the_stock_vectors_once_per_distinct_row() -> 
             if node.has_param(name):
                 node.set_param(name, rng.standard_normal(node.get_param(name).shape).astype("f"))
     expected = model.predict(docs)
-    assert speed_up_layers(model) == 3  # the stage, its maxout and its layer norm
+    # the stage, its maxout and its layer norm (and the pair as one step)
+    assert speed_up_layers(model) == (4 if layer_kernels() else 3)
     got = model.predict(docs)
     assert [g.shape for g in got] == [w.shape for w in expected] == [(len(d), 96) for d in docs]
     for g, w in zip(got, expected, strict=True):

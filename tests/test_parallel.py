@@ -55,7 +55,9 @@ def test_copies_are_dated_against_their_originals_date(local_run) -> None:
         original = articles.get(a["duplicate_of"] or "")
         if original is None or not original["published"]:
             continue
-        expected = [(t.start, t.end, t.value) for t in tag_timexes(a["text"], original["published"])]
+        expected = [
+            (t.start, t.end, t.value) for t in tag_timexes(a["text"], original["published"])
+        ]
         assert sorted(stored.get(a["id"], [])) == sorted(expected), a["id"]
         own = [(t.start, t.end, t.value) for t in tag_timexes(a["text"], a["published"])]
         redated += expected != own

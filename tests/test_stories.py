@@ -632,7 +632,9 @@ def test_lead_sentences_are_read_once_and_kept_for_the_last_articles(tmp_path) -
             "INSERT INTO articles (id, source, text, published_sort) VALUES (?, ?, ?, '')",
             (aid, f"{aid}.txt", body),
         )
-    conn.execute("INSERT INTO articles (id, source, text, published_sort) VALUES ('a4', 'x', '', '')")
+    conn.execute(
+        "INSERT INTO articles (id, source, text, published_sort) VALUES ('a4', 'x', '', '')"
+    )
     assert Leads(conn).get("a4") is None and Leads(conn).get("nope") is None
     leads = Leads(conn, kept=2)
     text, sentences = leads.get("a1")

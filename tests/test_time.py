@@ -394,9 +394,7 @@ REDATE_TEXT = (
 )
 
 
-@pytest.mark.parametrize(
-    ("text", "anchor"), [(c[0], c[1]) for c in CASES] + [(REDATE_TEXT, MON)]
-)
+@pytest.mark.parametrize(("text", "anchor"), [(c[0], c[1]) for c in CASES] + [(REDATE_TEXT, MON)])
 def test_redating_what_was_found_equals_tagging_again(text: str, anchor: str) -> None:
     found = tag_text(text, anchor).found
     for other in (None, anchor, "1987-11-02", SAT, "2031-01-01T08:00:00+00:00", "9999-12-31"):

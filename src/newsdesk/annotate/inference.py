@@ -11,6 +11,11 @@ entities, tags and parses):
   batch and is copied to the tokens that share it: a batch of news text has about a
   third as many distinct rows as tokens;
 
+- a maxout followed by a layer norm (every layer of the token-to-vector network) runs
+  as one step in the C module: the matrix product without numpy's zeroing of its
+  output, then each row's bias, best piece and normalisation while the row is in cache,
+  with numpy's operations in numpy's order (so the same floats); numpy's own power
+  function does the one step C cannot round alike;
 - maxout layers compute their pieces in piece-major order (weights permuted once), so
   taking the best piece reads contiguous rows instead of every third float, and record
   nothing for a backward pass (thinc's maxout also stores the winning piece, in a scalar
@@ -43,12 +48,43 @@ def inference_ops() -> Any:
     class InferenceOps(NumpyOps):  # type: ignore[misc]
         name = INFERENCE_OPS_NAME
 
+        def seq2col(self, seq: Any, nW: int, *, lengths: Any = None) -> Any:  # noqa: N803
+            if seq.dtype != numpy.float32 or seq.ndim != 2 or not seq.flags.c_contiguous:
+                return super().seq2col(seq, nW, lengths=lengths)
+            if lengths is not None and (len(lengths) != 1 or int(lengths[0]) != len(seq)):
+                return super().seq2col(seq, nW, lengths=lengths)
+            return window_columns(seq, nW)
+
         if blas is not None:
 
             def cblas(self) -> Any:
                 return blas
 
     return InferenceOps(use_blis=False)
+
+
+def window_columns(seq: Any, n_window: int) -> Any:
+    """thinc's ``seq2col`` of one sequence: each row followed by its neighbours' rows.
+
+    Row ``i`` of the result is rows ``i - n_window .. i + n_window`` of ``seq`` side by
+    side, zeros past either end. thinc zeroes the whole result before copying every row
+    into it; here only the ends are zeroed, which saves a pass over an array three
+    times as wide as the layer.
+    """
+    rows, width = seq.shape
+    cols = numpy.empty((rows, (2 * n_window + 1) * width), dtype=seq.dtype)
+    for k in range(-n_window, n_window + 1):  # row i gets row i + k
+        block = cols[:, (k + n_window) * width : (k + n_window + 1) * width]
+        edge = min(abs(k), rows)
+        if k < 0:
+            block[:edge] = 0
+            block[edge:] = seq[: rows - edge]
+        elif k > 0:
+            block[: rows - edge] = seq[edge:]
+            block[rows - edge :] = 0
+        else:
+            block[:] = seq
+    return cols
 
 
 def uses_compiled_blas(ops: Any) -> bool:
@@ -68,6 +104,8 @@ def speed_up_layers(model: Any) -> int:
         forward = _FORWARDS.get(node.name)
         if forward is None and _is_embedding_stage(node):
             forward = distinct_rows_embed_forward
+        if forward is None and _is_maxout_norm(node) and layer_kernels() is not None:
+            forward = maxout_norm_forward
         if forward is not None and node._func is not forward:
             node._func = forward
             count += 1
@@ -107,24 +145,98 @@ def distinct_rows_embed_forward(model: Any, docs: list[Any], is_train: bool) -> 
     return model.ops.unflatten(out, model.ops.asarray1i(lengths)), _no_backprop
 
 
-# Model id -> (weights as loaded, piece-major weights transposed, piece-major bias). Kept
+def _is_maxout_norm(node: Any) -> bool:
+    from thinc.layers.chain import forward as chain_forward
+
+    return node._func is chain_forward and [n.name for n in node.layers] == ["maxout", "layernorm"]
+
+
+_kernels: list[Any] = []  # [the C module, or None], decided once per process
+
+
+def layer_kernels() -> Any:
+    """The C module's layer kernels, or None where they cannot give numpy's results.
+
+    They need the module built and numpy's OpenBLAS sgemm, and must match ``numpy.dot``
+    exactly on a sample product (a second OpenBLAS in the process could differ).
+    """
+    if not _kernels:
+        _kernels.append(_checked_kernels())
+    return _kernels[0]
+
+
+def _checked_kernels() -> Any:
+    try:
+        compiled = importlib.import_module("newsdesk.annotate._blas")
+    except ImportError:
+        return None
+    found = _openblas_sgemm_symbol()
+    if found is None:
+        return None
+    compiled.sgemm(*found)  # the target of matmul_nt (and of thinc's sgemm hook)
+    rng = numpy.random.default_rng(0)
+    X = rng.standard_normal((37, 29), dtype=numpy.float32)
+    W = rng.standard_normal((23, 29), dtype=numpy.float32)
+    Y = numpy.empty((37, 23), dtype=numpy.float32)
+    compiled.matmul_nt(X, W, Y, 37, 29, 23)
+    return compiled if numpy.array_equal(Y, numpy.dot(X, W.T)) else None
+
+
+# Rows per call of the row kernels: a block's output stays in cache from the first
+# kernel to the second.
+NORM_BLOCK_ROWS = 512
+
+
+def maxout_norm_forward(model: Any, X: Any, is_train: bool) -> tuple[Any, Any]:
+    """``maxout >> layernorm``, inference only, by the C module's kernels."""
+    maxout, norm = model.layers
+    rows = X.shape[0]
+    if rows < 2 or X.dtype != numpy.float32 or X.ndim != 2:
+        # one row: numpy's dot takes its matrix-vector path, rounding differently
+        return layernorm_forward(norm, maxout_forward(maxout, X, False)[0], False)
+    kernels = layer_kernels()
+    n_out, n_pieces = maxout.get_dim("nO"), maxout.get_dim("nP")
+    weights, bias = _piece_major(maxout)
+    X = numpy.ascontiguousarray(X)
+    Y = numpy.empty((rows, n_out * n_pieces), dtype=numpy.float32)
+    kernels.matmul_nt(X, weights, Y, rows, X.shape[1], n_out * n_pieces)
+    out = numpy.empty((rows, n_out), dtype=numpy.float32)
+    scale = numpy.empty(rows, dtype=numpy.float32)
+    gain = numpy.ascontiguousarray(norm.get_param("G"), dtype=numpy.float32)
+    shift = numpy.ascontiguousarray(norm.get_param("b"), dtype=numpy.float32)
+    for start in range(0, rows, NORM_BLOCK_ROWS):
+        stop = min(rows, start + NORM_BLOCK_ROWS)
+        block_scale = scale[start:stop]
+        kernels.maxout_centre(Y[start:stop], bias, n_pieces, out[start:stop], block_scale)
+        block_scale **= -0.5  # numpy's power: its rounding is not libm's
+        kernels.scale_shift(out[start:stop], block_scale, gain, shift)
+    return out, _no_backprop
+
+
+# Model id -> (weights as loaded, piece-major weights, piece-major bias). Kept
 # out of the layer's attrs, which thinc would try to serialise with the model.
 _PIECE_MAJOR: dict[int, tuple[Any, Any, Any]] = {}
+
+
+def _piece_major(model: Any) -> tuple[Any, Any]:
+    """A maxout layer's weights (pieces x outputs, inputs) and bias in piece-major order."""
+    W = model.get_param("W")
+    cached = _PIECE_MAJOR.get(model.id)
+    if cached is None or cached[0] is not W:  # first call, or the weights were replaced
+        n_out, n_pieces, n_in = model.get_dim("nO"), model.get_dim("nP"), model.get_dim("nI")
+        by_piece = W.reshape(n_out, n_pieces, n_in).transpose(1, 0, 2).reshape(-1, n_in)
+        bias = model.get_param("b").reshape(n_out, n_pieces).T.reshape(-1)
+        cached = (W, numpy.ascontiguousarray(by_piece), numpy.ascontiguousarray(bias))
+        _PIECE_MAJOR[model.id] = cached
+    return cached[1], cached[2]
 
 
 def maxout_forward(model: Any, X: Any, is_train: bool) -> tuple[Any, Any]:
     """thinc's ``Maxout`` forward, inference only, with piece-major weights."""
     n_out, n_pieces = model.get_dim("nO"), model.get_dim("nP")
-    W = model.get_param("W")
-    cached = _PIECE_MAJOR.get(model.id)
-    if cached is None or cached[0] is not W:  # first call, or the weights were replaced
-        n_in = model.get_dim("nI")
-        by_piece = W.reshape(n_out, n_pieces, n_in).transpose(1, 0, 2).reshape(-1, n_in)
-        bias = model.get_param("b").reshape(n_out, n_pieces).T.reshape(-1)
-        cached = (W, numpy.ascontiguousarray(by_piece).T, numpy.ascontiguousarray(bias))
-        _PIECE_MAJOR[model.id] = cached
-    Y = numpy.dot(X, cached[1])
-    Y += cached[2]
+    weights, bias = _piece_major(model)
+    Y = numpy.dot(X, weights.T)
+    Y += bias
     if n_pieces == 1:
         return Y, _no_backprop
     best = numpy.maximum(Y[:, :n_out], Y[:, n_out : 2 * n_out])
