@@ -190,6 +190,27 @@ def test_the_compiled_kernels_refuse_buffers_of_the_wrong_size() -> None:
         kernels.scale_shift(numpy.zeros(5, dtype=numpy.float32), var, var[:3], var[:3])
 
 
+def test_the_window_columns_are_thincs_seq2col() -> None:
+    import numpy
+    from thinc.api import NumpyOps
+
+    thinc_ops, ops = NumpyOps(use_blis=False), inference_ops()
+    rng = numpy.random.default_rng(5)
+    for rows in (0, 1, 2, 3, 8, 200):
+        X = rng.standard_normal((rows, 6)).astype("float32")
+        for n_window in (1, 2, 4):
+            want = thinc_ops.seq2col(X, n_window)
+            assert numpy.array_equal(ops.seq2col(X, n_window), want), (rows, n_window)
+            one = numpy.asarray([rows], dtype="int32")
+            assert numpy.array_equal(ops.seq2col(X, n_window, lengths=one), want)
+    X = rng.standard_normal((9, 4)).astype("float32")
+    several = numpy.asarray([2, 3, 4], dtype="int32")  # windows stop at each sequence's end
+    assert numpy.array_equal(
+        ops.seq2col(X, 1, lengths=several), thinc_ops.seq2col(X, 1, lengths=several)
+    )
+    assert not numpy.array_equal(ops.seq2col(X, 1, lengths=several), ops.seq2col(X, 1))
+
+
 def test_without_the_kernels_the_pair_keeps_its_two_numpy_steps(monkeypatch) -> None:
     from newsdesk.annotate import inference
 

@@ -2,7 +2,7 @@
 
 The model's layers run on thinc's numpy ops without BLIS: BLIS has no kernels for every
 CPU (on AMD Zen 4 and 5 it falls back to its generic reference code, 3-5x slower than
-numpy's OpenBLAS). Four more changes, checked against thinc and stock spaCy in
+numpy's OpenBLAS). More changes, checked against thinc and stock spaCy in
 ``tests/test_nlp_helpers.py`` (bit-identical values on the model's layer shapes, the same
 entities, tags and parses):
 
@@ -10,12 +10,13 @@ entities, tags and parses):
   then a maxout layer) works row by row, so it runs once per distinct feature row of a
   batch and is copied to the tokens that share it: a batch of news text has about a
   third as many distinct rows as tokens;
-
-- a maxout followed by a layer norm (every layer of the token-to-vector network) runs
+- a maxout followed by a layer norm (every layer of the token-to-vector networks) runs
   as one step in the C module: the matrix product without numpy's zeroing of its
   output, then each row's bias, best piece and normalisation while the row is in cache,
   with numpy's operations in numpy's order (so the same floats); numpy's own power
-  function does the one step C cannot round alike;
+  function does the one step C cannot round alike. Without the module, the two layers
+  below run in numpy;
+- the convolutions' windows (``seq2col``) zero only the rows past the ends;
 - maxout layers compute their pieces in piece-major order (weights permuted once), so
   taking the best piece reads contiguous rows instead of every third float, and record
   nothing for a backward pass (thinc's maxout also stores the winning piece, in a scalar
@@ -64,7 +65,7 @@ def inference_ops() -> Any:
 
 
 def window_columns(seq: Any, n_window: int) -> Any:
-    """thinc's ``seq2col`` of one sequence: each row followed by its neighbours' rows.
+    """thinc's ``seq2col`` of one sequence: each row side by side with its neighbours.
 
     Row ``i`` of the result is rows ``i - n_window .. i + n_window`` of ``seq`` side by
     side, zeros past either end. thinc zeroes the whole result before copying every row
