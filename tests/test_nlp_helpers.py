@@ -186,6 +186,8 @@ def test_the_compiled_kernels_refuse_buffers_of_the_wrong_size() -> None:
         kernels.maxout_centre(Y, numpy.zeros(9, dtype=numpy.float32), 3, out, var)
     with pytest.raises(ValueError, match="X"):
         kernels.matmul_nt(Y, numpy.zeros((2, 6), dtype=numpy.float32), out, 5, 6, 2)
+    with pytest.raises(ValueError, match="n_in"):
+        kernels.matmul_nt(Y[:, :0], Y[:0], out[:, :0], 4, 0, 0)
     with pytest.raises(ValueError, match="out"):
         kernels.scale_shift(numpy.zeros(5, dtype=numpy.float32), var, var[:3], var[:3])
 

@@ -106,7 +106,10 @@ static PyObject *matmul_nt(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*y*w*nnn", &x, &w, &y, &rows, &n_in, &n_out))
         return NULL;
     PyObject *result = NULL;
-    if (float_buffer(&x, rows * n_in, "X") && float_buffer(&w, n_out * n_in, "W") &&
+    if (rows < 0 || n_in < 1 || n_out < 0) {
+        /* BLAS rejects a leading dimension of 0 and would leave Y unwritten */
+        PyErr_SetString(PyExc_ValueError, "matmul_nt: needs rows >= 0, n_in >= 1, n_out >= 0");
+    } else if (float_buffer(&x, rows * n_in, "X") && float_buffer(&w, n_out * n_in, "W") &&
         float_buffer(&y, rows * n_out, "Y")) {
         if (target_lp64 != NULL && (rows > INT32_MAX || n_in > INT32_MAX || n_out > INT32_MAX)) {
             PyErr_SetString(PyExc_OverflowError, "matrix too large for a 32-bit BLAS");
