@@ -113,18 +113,18 @@ static PyObject *matmul_nt(PyObject *self, PyObject *args) {
         float_buffer(&y, rows * n_out, "Y")) {
         if (target_lp64 != NULL && (rows > INT32_MAX || n_in > INT32_MAX || n_out > INT32_MAX)) {
             PyErr_SetString(PyExc_OverflowError, "matrix too large for a 32-bit BLAS");
-        } else if (rows > 0 && n_out > 0) {
-            Py_BEGIN_ALLOW_THREADS;
-            if (target_ilp64 != NULL)
-                target_ilp64(ROW_MAJOR, NO_TRANS, TRANS, rows, n_out, n_in, 1.0f, x.buf, n_in,
-                             w.buf, n_in, 0.0f, y.buf, n_out);
-            else
-                target_lp64(ROW_MAJOR, NO_TRANS, TRANS, (int32_t)rows, (int32_t)n_out,
-                            (int32_t)n_in, 1.0f, x.buf, (int32_t)n_in, w.buf, (int32_t)n_in, 0.0f,
-                            y.buf, (int32_t)n_out);
-            Py_END_ALLOW_THREADS;
-            result = Py_NewRef(Py_None);
         } else {
+            if (rows > 0 && n_out > 0) { /* an empty Y needs no product */
+                Py_BEGIN_ALLOW_THREADS;
+                if (target_ilp64 != NULL)
+                    target_ilp64(ROW_MAJOR, NO_TRANS, TRANS, rows, n_out, n_in, 1.0f, x.buf, n_in,
+                                 w.buf, n_in, 0.0f, y.buf, n_out);
+                else
+                    target_lp64(ROW_MAJOR, NO_TRANS, TRANS, (int32_t)rows, (int32_t)n_out,
+                                (int32_t)n_in, 1.0f, x.buf, (int32_t)n_in, w.buf, (int32_t)n_in,
+                                0.0f, y.buf, (int32_t)n_out);
+                Py_END_ALLOW_THREADS;
+            }
             result = Py_NewRef(Py_None);
         }
     }
