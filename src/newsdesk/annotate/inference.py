@@ -167,14 +167,9 @@ def layer_kernels() -> Any:
 
 
 def _checked_kernels() -> Any:
-    try:
-        compiled = importlib.import_module("newsdesk.annotate._blas")
-    except ImportError:
+    compiled, thinc_sgemm = _compiled_module()
+    if thinc_sgemm is None:  # no module, or no OpenBLAS sgemm for matmul_nt to call
         return None
-    found = _openblas_sgemm_symbol()
-    if found is None:
-        return None
-    compiled.sgemm(*found)  # the target of matmul_nt (and of thinc's sgemm hook)
     rng = numpy.random.default_rng(0)
     X = rng.standard_normal((37, 29), dtype=numpy.float32)
     W = rng.standard_normal((23, 29), dtype=numpy.float32)
@@ -275,18 +270,28 @@ def _compiled_cblas() -> Any:
     None where the C module was not built; the sgemm stays BLIS's if no OpenBLAS with a
     ``cblas_sgemm`` is loaded.
     """
-    try:
-        compiled = importlib.import_module("newsdesk.annotate._blas")
-    except ImportError:  # built without a C compiler
+    compiled, thinc_sgemm = _compiled_module()
+    if compiled is None:
         return None
     from thinc.backends import cblas
 
     blas = cblas.CBlas()
     _thinc_setter(cblas, "set_saxpy")(blas, compiled.saxpy())
-    found = _openblas_sgemm_symbol()
-    if found is not None:
-        _thinc_setter(cblas, "set_sgemm")(blas, compiled.sgemm(*found))
+    if thinc_sgemm is not None:
+        _thinc_setter(cblas, "set_sgemm")(blas, thinc_sgemm)
     return blas
+
+
+def _compiled_module() -> tuple[Any, int | None]:
+    """(the C module, its thinc-signature sgemm) with that sgemm and ``matmul_nt`` pointed
+    at numpy's OpenBLAS ``cblas_sgemm``; (None, None) where the module was not built (no C
+    compiler at install), (module, None) where no OpenBLAS sgemm is loaded."""
+    try:
+        compiled = importlib.import_module("newsdesk.annotate._blas")
+    except ImportError:
+        return None, None
+    found = _openblas_sgemm_symbol()
+    return compiled, (compiled.sgemm(*found) if found is not None else None)
 
 
 def _openblas_sgemm_symbol() -> tuple[int, bool] | None:
