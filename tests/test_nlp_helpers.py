@@ -15,7 +15,7 @@ from newsdesk.annotate.inference import (
     speed_up_layers,
     uses_compiled_blas,
 )
-from newsdesk.annotate.nlp import _by_chars, get_nlp, parse_docs
+from newsdesk.annotate.nlp import _by_chars, _warm_tokenizer, get_nlp, parse_docs
 from newsdesk.annotate.quote_patterns import ParseView
 from newsdesk.annotate.quotes import Unit
 
@@ -66,6 +66,41 @@ def test_batches_are_cut_by_characters(sizes: list[int], budget: int, expected: 
     groups = _by_chars(texts, budget)
     assert [[len(t) for t in g] for g in groups] == expected
     assert [t for g in groups for t in g] == texts  # order kept
+
+
+def _tokens(doc: Any) -> list[tuple]:
+    return [(t.text, t.idx, t.whitespace_, t.norm_, t.is_space) for t in doc]
+
+
+def test_a_warmed_tokenizer_cuts_text_as_a_cold_one() -> None:
+    import spacy
+
+    # special cases early ("Mr.", "don't", "U.S."), so a cold tokenizer stops caching there
+    text = (
+        "Mr. Brandt said he didn't know. The U.S.-based firm's chief, Ms. Quill, replied:"
+        " \u201cWe'll see (maybe) by 5 p.m.\u201d\n\n  Costs rose 2.4% to \u20ac3,100 on"
+        " e-mail.example.org\u2026 don't they? \t:)  Mr. Brandt's  reply came  later."
+    )
+    cold, warm = spacy.blank("en").tokenizer, spacy.blank("en").tokenizer
+    warmed: set[str] = set()
+    _warm_tokenizer(warm, [text], warmed)
+    assert warmed == set(text.split())
+    assert _tokens(warm(text)) == _tokens(cold(text))
+    assert _tokens(warm(text)) == _tokens(cold(text))  # and again, from the cache
+    assert any(t.norm_ == "not" for t in warm(text))  # special cases keep their attributes
+
+
+def test_the_tokenizer_is_warmed_once_per_chunk_until_its_cache_is_full(monkeypatch) -> None:
+    from newsdesk.annotate import nlp
+
+    calls: list[str] = []
+    warmed: set[str] = set()
+    nlp._warm_tokenizer(calls.append, ["a b a", "b c\n\nd"], warmed)
+    assert calls == ["a", "b", "c", "d"]
+    assert get_nlp().tokenizer.max_cache_size == nlp.TOKENIZER_CACHE_CHUNKS
+    monkeypatch.setattr(nlp, "TOKENIZER_CACHE_CHUNKS", len(warmed))
+    nlp._warm_tokenizer(calls.append, ["e"], warmed)
+    assert calls == ["a", "b", "c", "d"]  # full: no more chunks tokenized twice
 
 
 def test_unit_indexes_agree_with_walking_the_tokens() -> None:
