@@ -95,8 +95,9 @@ def test_the_tokenizer_is_warmed_once_per_chunk_until_its_cache_is_full(monkeypa
 
     calls: list[str] = []
     warmed: set[str] = set()
-    nlp._warm_tokenizer(calls.append, ["a b a", "b c\n\nd"], warmed)
-    assert calls == ["a", "b", "c", "d"]
+    long = "x" * (nlp.WARM_CHUNK_CHARS + 1)
+    nlp._warm_tokenizer(calls.append, ["a b a", f"b c\n\nd {long}"], warmed)
+    assert calls == ["a", "b", "c", "d"]  # and not the long chunk
     assert get_nlp().tokenizer.max_cache_size == nlp.TOKENIZER_CACHE_CHUNKS
     monkeypatch.setattr(nlp, "TOKENIZER_CACHE_CHUNKS", len(warmed))
     nlp._warm_tokenizer(calls.append, ["e"], warmed)

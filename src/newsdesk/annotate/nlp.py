@@ -103,10 +103,11 @@ def _by_chars(texts: list[str], budget: int) -> list[list[str]]:
 # until the first special case ("Mr.", "don't", "U.S.") in the same call: the flag that
 # stops caching a special case's own chunk is kept per call, not per chunk. Nearly every
 # article has one in its first lines, so the rest of it was split by the affix
-# expressions again on every occurrence (a tenth of a worker's time). Tokenizing each new
-# chunk once on its own lets the cache keep it; the article's call then finds it. A
+# expressions again on every occurrence (up to a tenth of a worker's time). Tokenizing each
+# new chunk once on its own lets the cache keep it; the article's call then finds it. A
 # chunk's tokens depend on the chunk alone, so the documents are the same.
 TOKENIZER_CACHE_CHUNKS = 200_000  # ~100 bytes each in spaCy's cache and in the set below
+WARM_CHUNK_CHARS = 64  # longer chunks (URLs, runs of symbols) seldom recur: not kept
 _warmed: set[str] = set()
 
 
@@ -116,7 +117,7 @@ def _warm_tokenizer(tokenizer: Any, texts: list[str], warmed: set[str]) -> None:
         if len(warmed) >= TOKENIZER_CACHE_CHUNKS:  # the cache is full: nothing to add
             return
         for chunk in text.split():  # str.isspace() chunks, as the tokenizer cuts them
-            if chunk not in warmed:
+            if chunk not in warmed and len(chunk) <= WARM_CHUNK_CHARS:
                 warmed.add(chunk)
                 tokenizer(chunk)
 
