@@ -53,6 +53,7 @@ def get_nlp() -> Any:
                     if hasattr(pipe, "model"):
                         speed_up_layers(pipe.model)
                 nlp.tokenizer.max_cache_size = TOKENIZER_CACHE_CHUNKS
+                _warmed.clear()  # the set describes this tokenizer's (empty) cache
                 _nlp = nlp
                 # the model's many long-lived objects need no more cycle-collector visits
                 gc.collect()
