@@ -1,6 +1,7 @@
 """End-to-end scale: articles/s per core, worker speed-up, cost per article vs corpus size.
 
     .venv/bin/python bench/bench_scale.py --sizes 1000,100000 --workers 1,2 [--engine local|dask]
+    .venv/bin/python bench/bench_scale.py --sizes 3000 --workers 1,2 --repeat 3
 
 For each size a JSONL corpus is generated (bench/corpus.py: bodies from ../shared/data
 with perturbations) and ingested by a ``newsdesk ingest`` subprocess into a fresh
@@ -10,6 +11,8 @@ workers) are sampled every few seconds, so one long run also gives the cost per 
 articles at each decile of the corpus (flat = the corpus size does not slow ingest
 down). Reported per run: wall seconds, articles/s, articles/s per worker, seconds per
 1,000 articles overall and per decile, and peak RSS (largest process and whole tree).
+Then per size: the median of each worker count's runs and the speed-up of two workers
+over one (with ``--repeat``, the median of the rounds' ratios; see ``summarize``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import argparse
 import contextlib
 import json
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -117,34 +121,61 @@ def run_once(corpus: Path, db: Path, workers: int, engine: str, every: float) ->
     }
 
 
+def summarize(results: list[dict]) -> list[dict]:
+    """Per size: the median run of each worker count, and the 2-vs-1 speed-up.
+
+    With ``--repeat`` the runs are interleaved (1, 2, 1, 2, ...) and each round's two runs
+    give one ratio: the host's speed drifts by tens of percent within an hour, and a
+    ratio of neighbours cancels most of it. The median of those ratios is the speed-up.
+    """
+    out = []
+    for size in sorted({r["size"] for r in results}):
+        runs = [r for r in results if r["size"] == size]
+        line: dict = {"size": size}
+        for w in sorted({r["workers"] for r in runs}):
+            rates = [r["articles_per_s"] for r in runs if r["workers"] == w]
+            line[f"workers_{w}"] = {
+                "runs": len(rates),
+                "median_articles_per_s": round(statistics.median(rates), 2),
+                "median_articles_per_s_per_worker": round(statistics.median(rates) / w, 2),
+                "range": [min(rates), max(rates)],
+            }
+        by_round: dict[int, dict[int, float]] = {}
+        for r in runs:
+            by_round.setdefault(r["round"], {})[r["workers"]] = r["articles_per_s"]
+        ratios = [rd[2] / rd[1] for rd in by_round.values() if 1 in rd and 2 in rd]
+        if ratios:
+            line["speedup_2_vs_1"] = round(statistics.median(ratios), 2)
+            line["speedup_by_round"] = [round(x, 2) for x in ratios]
+        out.append(line)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000", help="comma-separated corpus sizes")
     ap.add_argument("--workers", default="1,2", help="comma-separated worker counts")
     ap.add_argument("--engine", default="local", choices=["local", "dask"])
     ap.add_argument("--every", type=float, default=2.0, help="seconds between samples")
+    ap.add_argument(
+        "--repeat", type=int, default=1, help="rounds per size; the worker counts interleave"
+    )
     args = ap.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in [int(s) for s in args.sizes.split(",")]:
             corpus = write_jsonl(Path(tmp) / f"corpus-{size}.jsonl", size)
-            for w in [int(x) for x in args.workers.split(",")]:
-                db = Path(tmp) / f"db-{size}-{w}.db"
-                res = {"size": size, **run_once(corpus, db, w, args.engine, args.every)}
-                results.append(res)
-                print(json.dumps(res), flush=True)
-    by = {(r["size"], r["workers"]): r for r in results}
-    for size in sorted({r["size"] for r in results}):
-        one, two = by.get((size, 1)), by.get((size, 2))
-        if one and two:
-            print(
-                json.dumps(
-                    {
-                        "size": size,
-                        "speedup_2_vs_1": round(two["articles_per_s"] / one["articles_per_s"], 2),
-                    }
-                )
-            )
+            for k in range(args.repeat):
+                for w in [int(x) for x in args.workers.split(",")]:
+                    db = Path(tmp) / f"db-{size}-{w}.db"
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{db}{suffix}").unlink(missing_ok=True)
+                    run = run_once(corpus, db, w, args.engine, args.every)
+                    res = {"size": size, "round": k + 1, **run}
+                    results.append(res)
+                    print(json.dumps(res), flush=True)
+    for line in summarize(results):
+        print(json.dumps(line), flush=True)
 
 
 if __name__ == "__main__":

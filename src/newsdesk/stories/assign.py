@@ -749,15 +749,25 @@ class StoryAssigner:
                 return None
             return range(math.floor((s.first - pad) / span), math.floor((s.last + pad) / span) + 1)
 
-        index: dict[tuple[int, int | None], set[str]] = {}
-        by_term: dict[int, set[str]] = {}  # for undated stories, compatible with any time
+        # term -> {story: its weeks as (first, last), or None when undated: any time}. A
+        # story indexed again (it grew by a merge) keeps its earlier terms and the union
+        # of its weeks; its range only grows.
+        index: dict[int, dict[str, tuple[int, int] | None]] = {}
+        terms: dict[str, tuple[int, ...]] = {}  # index terms, until the story next changes
 
         def add_to_index(s: Story) -> None:
             ws = weeks(s, 0.0)
-            for term in s.top_terms(INDEX_TERMS):
-                by_term.setdefault(term, set()).add(s.id)
-                for w in ws if ws is not None else (None,):
-                    index.setdefault((term, w), set()).add(s.id)
+            terms[s.id] = s.top_terms(INDEX_TERMS)
+            for term in terms[s.id]:
+                entries = index.setdefault(term, {})
+                weeks_of = None if ws is None else (ws.start, ws.stop - 1)
+                if s.id in entries:
+                    before = entries[s.id]
+                    if before is None or weeks_of is None:
+                        weeks_of = None
+                    else:
+                        weeks_of = (min(before[0], weeks_of[0]), max(before[1], weeks_of[1]))
+                entries[s.id] = weeks_of
 
         for s in live.values():
             add_to_index(s)
@@ -767,15 +777,11 @@ class StoryAssigner:
         def push_links(s: Story, only_touched_pairs: bool) -> None:
             hits: dict[str, int] = {}
             ws = weeks(s, self.window)
-            for term in s.top_terms(INDEX_TERMS):
-                if ws is None:
-                    found = by_term.get(term, set())
-                else:
-                    found = set(index.get((term, None), ()))
-                    for w in ws:
-                        found.update(index.get((term, w), ()))
-                for oid in found:
-                    hits[oid] = hits.get(oid, 0) + 1
+            lo, hi = (ws.start, ws.stop - 1) if ws is not None else (0, 0)
+            for term in terms[s.id]:
+                for oid, span in index.get(term, {}).items():
+                    if ws is None or span is None or (span[0] <= hi and lo <= span[1]):
+                        hits[oid] = hits.get(oid, 0) + 1
             if len(hits) > MAX_CANDIDATES:  # the stories sharing most index terms, as in assign
                 hits = dict(
                     heapq.nlargest(MAX_CANDIDATES, hits.items(), key=lambda kv: (kv[1], kv[0]))
@@ -790,7 +796,7 @@ class StoryAssigner:
                 if score >= self.merge_threshold:
                     heapq.heappush(heap, (-score, s.id, oid, version[s.id], version[oid]))
 
-        for s in list(live.values()):
+        for s in [s for s in live.values() if s.touched]:  # an untouched one links none
             push_links(s, True)
         parent: dict[str, str] = {}
         while heap:
