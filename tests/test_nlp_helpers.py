@@ -19,6 +19,14 @@ from newsdesk.annotate.nlp import _by_chars, _warm_tokenizer, get_nlp, parse_doc
 from newsdesk.annotate.quote_patterns import ParseView
 from newsdesk.annotate.quotes import Unit
 
+
+@pytest.fixture(autouse=True)
+def float32_products(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The comparisons with thinc, numpy and stock spaCy here are bit for bit: float32
+    products (the bfloat16 ones are tested on their own, in test_bf16_products.py)."""
+    monkeypatch.setenv("NEWSDESK_MODEL_PRECISION", "float32")
+
+
 WORDS = ["say", "says", "said", "saying", "tell", "told", "vice", "vice-president",
          "chief", "chief executive", "a", "ab", "abc", "b.c", "x+y"]  # fmt: skip
 

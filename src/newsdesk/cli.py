@@ -134,6 +134,7 @@ def ingest(
     ] = 64,
 ) -> None:
     """Read, clean, de-duplicate, annotate and cluster inputs (files, folders, URLs)."""
+    from newsdesk.annotate.inference import PrecisionError
     from newsdesk.pipeline import IngestFailed
     from newsdesk.pipeline import ingest as run_ingest
     from newsdesk.sources import urls
@@ -149,6 +150,8 @@ def ingest(
         )  # fmt: skip
     except IngestFailed as exc:
         raise UserError(f"--strict: {exc}") from exc
+    except PrecisionError as exc:
+        raise UserError(str(exc)) from exc
     if json_summary:
         print(json.dumps(summary.as_dict(), ensure_ascii=False))
         return

@@ -236,16 +236,18 @@ def ingest(
     ``workers``/``engine``/``scheduler`` choose where the per-document stages run
     (see :mod:`newsdesk.parallel`); the results are the same whichever is chosen.
     """
+    from newsdesk.annotate.inference import model_precision
     from newsdesk.parallel import Batch, batch_sized_gc, make_engine
     from newsdesk.sources import read_inputs
     from newsdesk.store import connect
 
     paths = [str(p) for p in paths]
+    precision = model_precision()  # a bad setting fails now, not as one skip per article
     conn = connect(db_path)
     run_id = writer.start_run(
         conn,
         {"paths": paths, "crawled_at": crawled_at.isoformat() if crawled_at else None,
-         "workers": workers, "engine": engine},
+         "workers": workers, "engine": engine, "model_precision": precision},
     )  # fmt: skip
     summary = IngestSummary(run_id=run_id, db=str(db_path))
     sources_seen: set[str] = set()

@@ -225,6 +225,194 @@ static PyObject *scale_shift(PyObject *self, PyObject *args) {
     return result;
 }
 
+/* ---- bfloat16 products (CPUs with AVX512-BF16) -------------------------------------
+ * The model's large products (every token through the "maxout >> layer norm" layers)
+ * run on the dot-product instruction of AVX512-BF16: inputs rounded to bfloat16 (8 bits
+ * of mantissa), products summed in float32, twice the multiply-adds per instruction of
+ * float32. Results are not numpy's (the opt-in is in inference.py); they are the same on
+ * every such CPU and for any batch: each output is one fixed sequence of operations. */
+enum { BF16_ROWS = 8, BF16_COLS = 48 }; /* a block of Y: 8 rows x 3 vectors of 16 */
+#define BF16_SCRATCH_ROWS BF16_ROWS
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#include <string.h>
+#define HAVE_BF16_KERNEL 1
+#define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+
+/* W (n_out x n_in) as bfloat16 pairs: Wp[k / 2][col] holds W[col][k] and W[col][k + 1]
+ * (zero past n_in and n_out); n_pad = n_out rounded up to 16. */
+BF16_TARGET static void bf16_pack(const float *w, Py_ssize_t n_out, Py_ssize_t n_in,
+                                  Py_ssize_t n_pad, uint32_t *wp) {
+    Py_ssize_t pairs = (n_in + 1) / 2;
+    memset(wp, 0, sizeof(uint32_t) * (size_t)(pairs * n_pad));
+    for (Py_ssize_t col = 0; col < n_out; col++)
+        for (Py_ssize_t k = 0; k < n_in; k++) {
+            __m128bh h = _mm_cvtneps_pbh(_mm_set_ss(w[col * n_in + k]));
+            uint16_t bits;
+            memcpy(&bits, &h, sizeof bits);
+            ((uint16_t *)&wp[(k / 2) * n_pad + col])[k & 1] = bits;
+        }
+}
+
+/* One row of X as bfloat16, zero-padded to an even length (the pairs the kernel reads). */
+BF16_TARGET static void bf16_row(const float *x, Py_ssize_t n_in, uint16_t *out) {
+    Py_ssize_t k = 0;
+    for (; k + 32 <= n_in; k += 32) {
+        __m512bh b = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(x + k + 16), _mm512_loadu_ps(x + k));
+        _mm512_storeu_si512((void *)(out + k), (__m512i)b);
+    }
+    for (; k < n_in; k++) {
+        __m128bh h = _mm_cvtneps_pbh(_mm_set_ss(x[k]));
+        memcpy(&out[k], &h, sizeof out[k]);
+    }
+    if (n_in & 1)
+        out[n_in] = 0;
+}
+
+/* Y (rows x n_out) = X (rows x n_in) @ W.T with W packed by bf16_pack; xp: scratch of
+ * BF16_ROWS * pairs words. */
+BF16_TARGET static void bf16_matmul_nt(const float *x, Py_ssize_t rows, Py_ssize_t n_in,
+                                       const uint32_t *wp, Py_ssize_t n_out, Py_ssize_t n_pad,
+                                       float *y, uint32_t *xp) {
+    Py_ssize_t pairs = (n_in + 1) / 2;
+    for (Py_ssize_t r0 = 0; r0 < rows; r0 += BF16_ROWS) {
+        Py_ssize_t block_rows = rows - r0 < BF16_ROWS ? rows - r0 : BF16_ROWS;
+        for (Py_ssize_t r = 0; r < BF16_ROWS; r++) {
+            if (r < block_rows)
+                bf16_row(x + (r0 + r) * n_in, n_in, (uint16_t *)(xp + r * pairs));
+            else
+                memset(xp + r * pairs, 0, sizeof(uint32_t) * (size_t)pairs);
+        }
+        for (Py_ssize_t c0 = 0; c0 < n_pad; c0 += BF16_COLS) {
+            int vectors = (int)((n_pad - c0 < BF16_COLS ? n_pad - c0 : BF16_COLS) / 16);
+            __m512 acc[BF16_ROWS][3];
+            for (int r = 0; r < BF16_ROWS; r++)
+                for (int v = 0; v < 3; v++)
+                    acc[r][v] = _mm512_setzero_ps();
+            const uint32_t *wcol = wp + c0;
+            if (vectors == 3) {
+                for (Py_ssize_t kp = 0; kp < pairs; kp++) {
+                    const uint32_t *wk = wcol + kp * n_pad;
+                    __m512bh b0 = (__m512bh)_mm512_loadu_si512((const void *)wk);
+                    __m512bh b1 = (__m512bh)_mm512_loadu_si512((const void *)(wk + 16));
+                    __m512bh b2 = (__m512bh)_mm512_loadu_si512((const void *)(wk + 32));
+#pragma GCC unroll 8
+                    for (int r = 0; r < BF16_ROWS; r++) {
+                        __m512bh a = (__m512bh)_mm512_set1_epi32((int)xp[r * pairs + kp]);
+                        acc[r][0] = _mm512_dpbf16_ps(acc[r][0], a, b0);
+                        acc[r][1] = _mm512_dpbf16_ps(acc[r][1], a, b1);
+                        acc[r][2] = _mm512_dpbf16_ps(acc[r][2], a, b2);
+                    }
+                }
+            } else {
+                for (Py_ssize_t kp = 0; kp < pairs; kp++)
+                    for (int v = 0; v < vectors; v++) {
+                        __m512bh b = (__m512bh)_mm512_loadu_si512(
+                            (const void *)(wcol + kp * n_pad + 16 * v));
+                        for (int r = 0; r < BF16_ROWS; r++) {
+                            __m512bh a = (__m512bh)_mm512_set1_epi32((int)xp[r * pairs + kp]);
+                            acc[r][v] = _mm512_dpbf16_ps(acc[r][v], a, b);
+                        }
+                    }
+            }
+            for (Py_ssize_t r = 0; r < block_rows; r++)
+                for (int v = 0; v < vectors; v++) {
+                    Py_ssize_t col = c0 + 16 * v;
+                    if (col >= n_out)
+                        break;
+                    Py_ssize_t left = n_out - col;
+                    __mmask16 keep = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+                    _mm512_mask_storeu_ps(y + (r0 + r) * n_out + col, keep, acc[r][v]);
+                }
+        }
+    }
+}
+#endif
+
+static int bf16_supported(void) {
+#ifdef HAVE_BF16_KERNEL
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl");
+#else
+    return 0;
+#endif
+}
+
+static PyObject *bf16_available(PyObject *self, PyObject *unused) {
+    return PyBool_FromLong(bf16_supported());
+}
+
+static Py_ssize_t padded_columns(Py_ssize_t n_out) { return (n_out + 15) / 16 * 16; }
+
+/* pack_bf16(W, Wp, n_out, n_in): W (n_out x n_in float32) into Wp (uint32, at least
+ * ceil(n_in / 2) x padded_columns(n_out) words). */
+static PyObject *pack_bf16(PyObject *self, PyObject *args) {
+    Py_buffer w, wp;
+    Py_ssize_t n_out, n_in;
+    if (!bf16_supported()) {
+        PyErr_SetString(PyExc_RuntimeError, "this CPU has no AVX512-BF16");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "y*w*nn", &w, &wp, &n_out, &n_in))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t words = (n_in + 1) / 2 * padded_columns(n_out);
+    if (n_out < 1 || n_in < 1)
+        PyErr_SetString(PyExc_ValueError, "pack_bf16: needs n_out >= 1, n_in >= 1");
+    else if (float_buffer(&w, n_out * n_in, "W")) {
+        if (wp.len < words * (Py_ssize_t)sizeof(uint32_t))
+            PyErr_SetString(PyExc_ValueError, "pack_bf16: Wp too small");
+        else {
+#ifdef HAVE_BF16_KERNEL
+            bf16_pack(w.buf, n_out, n_in, padded_columns(n_out), wp.buf);
+#endif
+            result = Py_NewRef(Py_None);
+        }
+    }
+    PyBuffer_Release(&w);
+    PyBuffer_Release(&wp);
+    return result;
+}
+
+/* matmul_nt_bf16(X, Wp, Y, rows, n_in, n_out): Y = X @ W.T with W packed by pack_bf16. */
+static PyObject *matmul_nt_bf16(PyObject *self, PyObject *args) {
+    Py_buffer x, wp, y;
+    Py_ssize_t rows, n_in, n_out;
+    if (!bf16_supported()) {
+        PyErr_SetString(PyExc_RuntimeError, "this CPU has no AVX512-BF16");
+        return NULL;
+    }
+    if (!PyArg_ParseTuple(args, "y*y*w*nnn", &x, &wp, &y, &rows, &n_in, &n_out))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t pairs = (n_in + 1) / 2;
+    if (rows < 0 || n_in < 1 || n_out < 1)
+        PyErr_SetString(PyExc_ValueError, "matmul_nt_bf16: needs rows >= 0, n_in, n_out >= 1");
+    else if (float_buffer(&x, rows * n_in, "X") && float_buffer(&y, rows * n_out, "Y")) {
+        if (wp.len < pairs * padded_columns(n_out) * (Py_ssize_t)sizeof(uint32_t))
+            PyErr_SetString(PyExc_ValueError, "matmul_nt_bf16: Wp too small");
+        else {
+            uint32_t *xp = PyMem_RawMalloc(sizeof(uint32_t) * (size_t)(BF16_SCRATCH_ROWS * pairs));
+            if (xp == NULL)
+                PyErr_NoMemory();
+            else {
+#ifdef HAVE_BF16_KERNEL
+                Py_BEGIN_ALLOW_THREADS;
+                bf16_matmul_nt(x.buf, rows, n_in, wp.buf, n_out, padded_columns(n_out), y.buf, xp);
+                Py_END_ALLOW_THREADS;
+#endif
+                PyMem_RawFree(xp);
+                result = Py_NewRef(Py_None);
+            }
+        }
+    }
+    PyBuffer_Release(&x);
+    PyBuffer_Release(&wp);
+    PyBuffer_Release(&y);
+    return result;
+}
+
 static PyObject *sgemm(PyObject *self, PyObject *args) {
     unsigned long long address;
     int ilp64;
@@ -259,6 +447,14 @@ static PyMethodDef methods[] = {
      "maxout_centre(Y, bias, n_pieces, out, var): best piece per row, centred; var per row."},
     {"scale_shift", scale_shift, METH_VARARGS,
      "scale_shift(out, scale, G, b): out = out * scale[row] * G + b."},
+    {"bf16_available", bf16_available, METH_NOARGS,
+     "bf16_available() -> whether this CPU runs matmul_nt_bf16 (AVX512-BF16)."},
+    {"pack_bf16", pack_bf16, METH_VARARGS,
+     "pack_bf16(W, Wp, n_out, n_in): W (float32, n_out x n_in) as the bfloat16 pairs "
+     "matmul_nt_bf16 reads; Wp: uint32, ceil(n_in / 2) x (n_out rounded up to 16)."},
+    {"matmul_nt_bf16", matmul_nt_bf16, METH_VARARGS,
+     "matmul_nt_bf16(X, Wp, Y, rows, n_in, n_out): Y = X @ W.T, inputs rounded to bfloat16, "
+     "sums in float32."},
     {NULL, NULL, 0, NULL},
 };
 

