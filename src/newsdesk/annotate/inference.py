@@ -32,9 +32,10 @@ entities, tags and parses):
   (``_blas.c``); without that module (no C compiler at install) the loop keeps BLIS, and
   without an OpenBLAS it keeps BLIS's sgemm;
 - on a CPU with AVX512-BF16, the product of each "maxout >> layer norm" (most of the
-  model's arithmetic) runs on its bfloat16 dot-product instruction, twice the
+  model's arithmetic) and the parser loop's per-token feature products
+  (``PrecomputableAffine``) run on its bfloat16 dot-product instruction, twice the
   multiply-adds of float32 per instruction: weights packed once, each block of rows
-  rounded as it is read, sums in float32. Everything after the product is as above.
+  rounded as it is read, sums in float32. Everything after the products is as above.
 """
 
 from __future__ import annotations
@@ -254,13 +255,34 @@ _BF16: dict[int, tuple[Any, Any]] = {}
 
 
 def _bf16_weights(model: Any, weights: Any) -> Any:
+    """``weights`` (outputs x ... x inputs, float32) packed for ``matmul_nt_bf16``, once."""
     cached = _BF16.get(model.id)
-    if cached is None or cached[0] is not weights:
-        n_rows, n_in = weights.shape
+    if cached is None or cached[0] is not weights:  # first call, or the weights were replaced
+        matrix = numpy.ascontiguousarray(weights.reshape(-1, weights.shape[-1]))
+        n_rows, n_in = matrix.shape
         packed = numpy.zeros(((n_in + 1) // 2, (n_rows + 15) // 16 * 16), dtype=numpy.uint32)
-        layer_kernels().pack_bf16(weights, packed, n_rows, n_in)
+        layer_kernels().pack_bf16(matrix, packed, n_rows, n_in)
         cached = _BF16[model.id] = (weights, packed)
     return cached[1]
+
+
+def precomputable_affine_forward(model: Any, X: Any, is_train: bool) -> tuple[Any, Any]:
+    """spaCy's ``PrecomputableAffine`` (each token's products with the parser loop's
+    feature weights, computed once before the loop), inference only: in bfloat16 where
+    :func:`model_precision` says so, else spaCy's own forward."""
+    from spacy.ml._precomputable_affine import forward
+
+    if model_precision() != "bf16" or X.dtype != numpy.float32 or X.ndim != 2:
+        return forward(model, X, is_train)
+    n_f, n_o, n_p, n_i = (model.get_dim(d) for d in ("nF", "nO", "nP", "nI"))
+    width = n_f * n_o * n_p
+    packed = _bf16_weights(model, model.get_param("W"))  # (nF, nO, nP, nI): rows f, o, p
+    Yf = numpy.empty((X.shape[0] + 1, width), dtype=numpy.float32)
+    X = numpy.ascontiguousarray(X)
+    layer_kernels().matmul_nt_bf16(X, packed, Yf[1:], X.shape[0], n_i, width)
+    Yf = Yf.reshape((Yf.shape[0], n_f, n_o, n_p))
+    Yf[0] = numpy.squeeze(model.get_param("pad"), 0)  # row 0: a missing token's features
+    return Yf, _no_backprop
 
 
 # Model id -> (weights as loaded, piece-major weights, piece-major bias). Kept
@@ -315,7 +337,11 @@ def _no_backprop(dY: Any) -> Any:
     raise NotImplementedError("newsdesk loads its model for inference only")
 
 
-_FORWARDS = {"maxout": maxout_forward, "layernorm": layernorm_forward}
+_FORWARDS = {
+    "maxout": maxout_forward,
+    "layernorm": layernorm_forward,
+    "precomputable_affine": precomputable_affine_forward,
+}
 
 
 def _compiled_cblas() -> Any:
