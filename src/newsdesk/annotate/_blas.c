@@ -15,7 +15,8 @@
  * bias, the best piece and the normalisation of each row while the row is in cache.
  * Every value is computed by the same float32 operations in the same order as numpy
  * computes them (its pairwise summation included), so the outputs are bit-identical;
- * the build turns off contraction into fused multiply-adds for that reason.
+ * the build turns off contraction into fused multiply-adds for that reason. The one
+ * exception is the bfloat16 products below, used only where chosen.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -226,14 +227,20 @@ static PyObject *scale_shift(PyObject *self, PyObject *args) {
 }
 
 /* ---- bfloat16 products (CPUs with AVX512-BF16) -------------------------------------
- * The model's large products (every token through the "maxout >> layer norm" layers)
- * run on the dot-product instruction of AVX512-BF16: inputs rounded to bfloat16 (8 bits
- * of mantissa), products summed in float32, twice the multiply-adds per instruction of
- * float32. Results are not numpy's (the opt-in is in inference.py); they are the same on
- * every such CPU and for any batch: each output is one fixed sequence of operations. */
+ * The model's large products (every token through the "maxout >> layer norm" layers and
+ * the parser loop's feature weights) run on the dot-product instruction of AVX512-BF16:
+ * inputs rounded to bfloat16 (8 bits of mantissa), products summed in float32, twice the
+ * multiply-adds per instruction of float32. Unlike the rest of this module their results
+ * are not numpy's (inference.py's model_precision() decides whether they are used); they
+ * are the same on every such CPU and for any batch: each output is one fixed sequence of
+ * operations on its own row. */
 enum { BF16_ROWS = 8, BF16_COLS = 48 }; /* a block of Y: 8 rows x 3 vectors of 16 */
 #define BF16_SCRATCH_ROWS BF16_ROWS
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* GCC 10 and Clang 9 were the first with the AVX512-BF16 intrinsics; with an older
+ * compiler the module builds without them (and multiplies in float32). */
+#if defined(__x86_64__) &&                                                                      \
+    ((defined(__clang__) && __clang_major__ >= 9) ||                                            \
+     (!defined(__clang__) && defined(__GNUC__) && __GNUC__ >= 10))
 #include <immintrin.h>
 #include <string.h>
 #define HAVE_BF16_KERNEL 1
