@@ -740,18 +740,19 @@ class StoryAssigner:
             if self._loaded_from is None or lo < self._loaded_from:
                 self._load_range(lo, self._loaded_from)
         live = {sid: s for sid, s in self._active.items() if s.n}
-        # Index by (term, week) so that candidates are time-compatible stories only: a
-        # term common over the year does not make every story a candidate of every other.
+        # Index terms with the weeks of each story so that candidates are time-compatible
+        # stories only: a term common over the year does not make every story a candidate
+        # of every other.
         span = max(self.window, 1.0)
 
-        def weeks(s: Story, pad: float) -> range | None:
+        def weeks(s: Story, pad: float) -> tuple[int, int] | None:
+            """(first, last) week of ``s`` widened by ``pad`` days; None when undated."""
             if s.first is None or s.last is None:
                 return None
-            return range(math.floor((s.first - pad) / span), math.floor((s.last + pad) / span) + 1)
+            return math.floor((s.first - pad) / span), math.floor((s.last + pad) / span)
 
-        # term -> {story: its weeks as (first, last), or None when undated: any time}. A
-        # story indexed again (it grew by a merge) keeps its earlier terms and the union
-        # of its weeks; its range only grows.
+        # term -> {story: its weeks, or None when undated: any time}. A story indexed again
+        # (it grew by a merge) keeps its earlier terms and the union of its weeks.
         index: dict[int, dict[str, tuple[int, int] | None]] = {}
         terms: dict[str, tuple[int, ...]] = {}  # index terms, until the story next changes
 
@@ -760,14 +761,7 @@ class StoryAssigner:
             terms[s.id] = s.top_terms(INDEX_TERMS)
             for term in terms[s.id]:
                 entries = index.setdefault(term, {})
-                weeks_of = None if ws is None else (ws.start, ws.stop - 1)
-                if s.id in entries:
-                    before = entries[s.id]
-                    if before is None or weeks_of is None:
-                        weeks_of = None
-                    else:
-                        weeks_of = (min(before[0], weeks_of[0]), max(before[1], weeks_of[1]))
-                entries[s.id] = weeks_of
+                entries[s.id] = _week_union(entries[s.id], ws) if s.id in entries else ws
 
         for s in live.values():
             add_to_index(s)
@@ -777,10 +771,9 @@ class StoryAssigner:
         def push_links(s: Story, only_touched_pairs: bool) -> None:
             hits: dict[str, int] = {}
             ws = weeks(s, self.window)
-            lo, hi = (ws.start, ws.stop - 1) if ws is not None else (0, 0)
             for term in terms[s.id]:
-                for oid, span in index.get(term, {}).items():
-                    if ws is None or span is None or (span[0] <= hi and lo <= span[1]):
+                for oid, other in index.get(term, {}).items():
+                    if ws is None or other is None or (other[0] <= ws[1] and ws[0] <= other[1]):
                         hits[oid] = hits.get(oid, 0) + 1
             if len(hits) > MAX_CANDIDATES:  # the stories sharing most index terms, as in assign
                 hits = dict(
@@ -982,6 +975,13 @@ class StoryAssigner:
             " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (blob,),
         )
+
+
+def _week_union(a: tuple[int, int] | None, b: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The weeks of both ranges (None, undated, reaches any time)."""
+    if a is None or b is None:
+        return None
+    return min(a[0], b[0]), max(a[1], b[1])
 
 
 def _overlap(a: Story, b: Story, window: float) -> bool:
